@@ -1,0 +1,112 @@
+/** Internal byte helpers shared by the DER writer, PEM and key code. Not exported from the package. */
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const p of parts) length += p.length
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
+
+/** Lower-case hex, no separators. */
+export function toHex(bytes: Uint8Array): string {
+  let s = ''
+  for (const b of bytes) s += HEX[b]
+  return s
+}
+
+/** Parses hex (even length, no separators; `:` separators are allowed and ignored). */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/:/g, '')
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new TypeError('not a hex string')
+  const out = new Uint8Array(clean.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const B64_INDEX = new Int16Array(128).fill(-1)
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i
+
+/** Standard base64 with padding. */
+export function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  let i = 0
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63]
+  }
+  const rest = bytes.length - i
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16
+    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8)
+    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`
+  }
+  return s
+}
+
+/**
+ * Strict base64: only the standard alphabet, length a multiple of 4, padding only at the end, and zero bits where
+ * the padding cuts a character (so one text has one meaning). Returns null when the text is not such base64.
+ */
+export function fromBase64(text: string): Uint8Array | null {
+  if (text.length % 4 !== 0) return null
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const out = new Uint8Array((text.length / 4) * 3 - pad)
+  let o = 0
+  for (let i = 0; i < text.length; i += 4) {
+    let n = 0
+    for (let j = 0; j < 4; j++) {
+      const c = text.charCodeAt(i + j)
+      const last = i + 4 === text.length
+      if (c === 61 /* = */ && last && j >= 4 - pad) {
+        n <<= 6
+        continue
+      }
+      const v = c < 128 ? (B64_INDEX[c] as number) : -1
+      if (v < 0) return null
+      n = (n << 6) | v
+    }
+    out[o++] = n >> 16
+    if (o < out.length) out[o++] = (n >> 8) & 255
+    else if (pad === 2 && (n & 0xffff) !== 0) return null
+    if (o < out.length) out[o++] = n & 255
+    else if (pad === 1 && (n & 0xff) !== 0) return null
+  }
+  return out
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** UTF-8 encoding of a string. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/** Strict UTF-8 decoding: throws TypeError on malformed input. */
+export function fromUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
+}
+
+/** Constant-shape comparison of two byte arrays. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+  return diff === 0
+}
+
+/** A copy of `bytes` backed by its own ArrayBuffer, the shape WebCrypto and TypeScript's DOM types want. */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer
+}
