@@ -31,9 +31,10 @@ export function fromHex(hex: string): Uint8Array {
   return out
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const B64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const B64: readonly string[] = B64_CHARS.split('')
 const B64_INDEX = new Int16Array(128).fill(-1)
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i
+for (let i = 0; i < B64_CHARS.length; i++) B64_INDEX[B64_CHARS.charCodeAt(i)] = i
 
 /** Standard base64 with padding. */
 export function toBase64(bytes: Uint8Array): string {
@@ -41,7 +42,7 @@ export function toBase64(bytes: Uint8Array): string {
   let i = 0
   for (; i + 2 < bytes.length; i += 3) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
-    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63]
+    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}${B64[n & 63]}`
   }
   const rest = bytes.length - i
   if (rest === 1) {
@@ -106,7 +107,10 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
-/** A copy of `bytes` backed by its own ArrayBuffer, the shape WebCrypto and TypeScript's DOM types want. */
-export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer
+/**
+ * The bytes as a WebCrypto BufferSource without copying (TypeScript's DOM types refuse a view that might sit on a
+ * SharedArrayBuffer); a copy only when it really does.
+ */
+export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes)
 }

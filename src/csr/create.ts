@@ -1,0 +1,71 @@
+import { OID, oid } from '../der/oid.ts'
+import { readSingle } from '../der/reader.ts'
+import { bitString, contextTag, integer, octetString, printableString, sequence, setOf, utf8String } from '../der/writer.ts'
+import { PkiArgumentError, PkiKeyMismatchError, PkiSignatureError } from '../errors.ts'
+import { resolveCrypto } from '../lib/crypto.ts'
+import { specOf } from '../keys/detect.ts'
+import { signBytes } from '../keys/sign.ts'
+import { verifySignature } from '../keys/verify.ts'
+import { encodeGeneralNames, encodeName, hasGeneralNames } from '../names/encode.ts'
+import { checkX509Parameters } from '../names/subject.ts'
+import type { X509Parameters } from '../names/types.ts'
+import { encodePem } from '../pem/index.ts'
+
+/** Options of {@link createCsr}. */
+export interface CreateCsrOptions {
+  /** PKCS#9 challengePassword attribute (RFC 2985 5.4.1), 1..255 characters, as some enrolment services ask. */
+  challengePassword?: string
+  crypto?: Crypto
+}
+
+/** PrintableString's characters (X.680 41.4); RFC 2985 prefers PrintableString for challengePassword when it fits. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/
+
+function challengeAttribute(password: string): Uint8Array {
+  if (typeof password !== 'string') throw new TypeError('challengePassword must be a string')
+  if (password.length < 1 || password.length > 255) {
+    throw new PkiArgumentError('challengePassword', 'challengePassword must be 1..255 characters')
+  }
+  const value = PRINTABLE.test(password) ? printableString(password) : utf8String(password)
+  return sequence(oid(OID.challengePassword), setOf([value]))
+}
+
+/**
+ * Makes a PKCS#10 certificate signing request (RFC 2986) for a key pair, signed with its private key (which may be
+ * non-extractable). The SANs from `altName` and `ip` go into an extensionRequest attribute (RFC 2985 5.4.2).
+ * Built with our own DER writer, then verified once, so a key pair whose halves do not match is refused
+ * (PkiKeyMismatchError) instead of yielding a CSR no CA will accept.
+ *
+ * @example
+ * const keys = await generateKeyPair('EC256')
+ * const csrPem = await createCsr(keys, { commonName: 'api.example.com', altName: 'api.example.com, www.example.com',
+ *   ip: '10.0.0.5', organization: 'Example Ltd', country: 'GB' })
+ */
+export async function createCsr(keys: CryptoKeyPair, subject: X509Parameters, o: CreateCsrOptions = {}): Promise<string> {
+  if (typeof keys !== 'object' || keys === null || !keys.privateKey || !keys.publicKey) {
+    throw new TypeError('keys must be a CryptoKeyPair')
+  }
+  const checked = checkX509Parameters(subject)
+  const crypto = resolveCrypto(o.crypto)
+  const spec = specOf(keys.privateKey)
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
+
+  const attributes: Uint8Array[] = []
+  if (hasGeneralNames(checked)) {
+    const san = sequence(oid(OID.subjectAltName), octetString(encodeGeneralNames(checked)))
+    attributes.push(sequence(oid(OID.extensionRequest), setOf([sequence(san)])))
+  }
+  if (o.challengePassword !== undefined) attributes.push(challengeAttribute(o.challengePassword))
+
+  // attributes [0] IMPLICIT SET OF Attribute: the SET's contents under a constructed [0] tag, sorted as DER sets are.
+  const sortedAttributes = readSingle(setOf(attributes)).content
+  const info = sequence(integer(0), encodeName(checked.attributes), spki, contextTag(0, true, sortedAttributes))
+  const signature = await signBytes(crypto, spec, keys.privateKey, info)
+  try {
+    await verifySignature(crypto, spki, readSingle(spec.signatureAlgorithm), info, signature)
+  } catch (e) {
+    if (e instanceof PkiSignatureError) throw new PkiKeyMismatchError('the public key does not belong to the private key', { cause: e })
+    throw e
+  }
+  return encodePem('CERTIFICATE REQUEST', sequence(info, spec.signatureAlgorithm, bitString(signature)))
+}

@@ -1,0 +1,207 @@
+import { OID } from '../der/oid.ts'
+import {
+  assertDer,
+  children,
+  type DerNode,
+  readBitStringBytes,
+  readOctetString,
+  readOid,
+  readSingle,
+  readSmallInteger,
+  readString,
+  sequenceOf,
+} from '../der/reader.ts'
+import { PkiFormatError } from '../errors.ts'
+import { KEY_TYPE_SPECS, type KeyType } from '../keys/types.ts'
+import { signatureAlgorithmOf, spkiAlgorithm } from '../keys/verify.ts'
+import { readX509Csr } from '../lib/x509.ts'
+import { readGeneralNames, readName, type SubjectFields, subjectFields } from '../names/decode.ts'
+import { formatIp } from '../names/ip.ts'
+import { decodePem, encodePem } from '../pem/index.ts'
+
+/** A requested extension, as listed in a CSR's extensionRequest. */
+export interface CsrExtension {
+  oid: string
+  critical: boolean
+  /** Whether pocket-ca knows this extension (a CA refuses to sign a CSR asking for an unknown critical one). */
+  known: boolean
+}
+
+/** What {@link parseCsr} returns: a plain, structured-cloneable object. */
+export interface CsrInfo {
+  /** Known subject fields, first value of each. */
+  subject: SubjectFields
+  /** The subject as a one-line string (`C=GB, O=Example, CN=api.example.com`). */
+  subjectName: string
+  dnsNames: string[]
+  emails: string[]
+  /** IP addresses in text form (dotted quad / RFC 5952). */
+  ips: string[]
+  uris: string[]
+  /** The public key: family, and RSA modulus bits or EC curve. */
+  publicKey: { algorithm: 'RSA' | 'ECDSA' | 'Ed25519'; modulusLength?: number; namedCurve?: string }
+  /** The {@link KeyType} of the key, or null for keys pocket-ca does not make (e.g. RSA 1024). */
+  keyType: KeyType | null
+  /** OpenSSL's name of the signature algorithm, e.g. `ecdsa-with-SHA256`. */
+  signatureAlgorithm: string
+  challengePassword?: string
+  /** Every requested extension. */
+  extensions: CsrExtension[]
+  /** What the CSR asks for in basicConstraints, key usage and extended key usage (never copied blindly into a certificate). */
+  requested: { basicConstraints?: { ca: boolean; pathLen?: number }; keyUsage?: string[]; extKeyUsage?: string[] }
+  /** The CSR as DER and PEM. */
+  der: Uint8Array
+  pem: string
+}
+
+/** The extensions pocket-ca understands when requested. */
+const KNOWN_EXTENSIONS = new Set<string>([
+  OID.subjectAltName,
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectKeyIdentifier,
+])
+
+const SIGNATURE_NAMES: Record<string, string> = {
+  [OID.sha1WithRSAEncryption]: 'sha1WithRSAEncryption',
+  [OID.sha256WithRSAEncryption]: 'sha256WithRSAEncryption',
+  [OID.sha384WithRSAEncryption]: 'sha384WithRSAEncryption',
+  [OID.sha512WithRSAEncryption]: 'sha512WithRSAEncryption',
+  [OID.ecdsaWithSHA256]: 'ecdsa-with-SHA256',
+  [OID.ecdsaWithSHA384]: 'ecdsa-with-SHA384',
+  [OID.ecdsaWithSHA512]: 'ecdsa-with-SHA512',
+  [OID.ed25519]: 'ED25519',
+}
+
+/** The parts of a CSR that signature verification needs. */
+export interface CsrParts {
+  info: DerNode
+  spki: Uint8Array
+  signatureAlgorithm: DerNode
+  signature: Uint8Array
+}
+
+/**
+ * Splits a CSR into its parts after the strict DER check: CertificationRequest (RFC 2986 section 4.2).
+ *
+ * @example
+ * const { info, spki } = splitCsr(der)
+ */
+export function splitCsr(der: Uint8Array): CsrParts {
+  assertDer(der)
+  const [info, signatureAlgorithm, signature] = sequenceOf(readSingle(der), 3) as [DerNode, DerNode, DerNode]
+  const [, , spki] = sequenceOf(info, 4) as [DerNode, DerNode, DerNode, DerNode]
+  return { info, spki: spki.bytes, signatureAlgorithm, signature: readBitStringBytes(signature) }
+}
+
+/** The requested extensions, and each one's extnValue by OID. */
+function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; values: Map<string, Uint8Array> } {
+  if (values.length !== 1) throw new PkiFormatError('extensionRequest must hold exactly one Extensions value')
+  const extensions: CsrExtension[] = []
+  const extnValues = new Map<string, Uint8Array>()
+  for (const ext of sequenceOf(values[0] as DerNode, 1, Number.POSITIVE_INFINITY)) {
+    const fields = sequenceOf(ext, 2, 3)
+    const id = readOid(fields[0] as DerNode)
+    let critical = false
+    if (fields.length === 3) {
+      // DER (X.690 11.5): a field equal to its DEFAULT is omitted, so an encoded critical must be TRUE.
+      if ((fields[1] as DerNode).tag !== 0x01 || (fields[1] as DerNode).content[0] !== 0xff) {
+        throw new PkiFormatError(`extension ${id}: critical FALSE must be omitted in DER`)
+      }
+      critical = true
+    }
+    // RFC 5280 4.2: a certificate must not include more than one instance of a particular extension.
+    if (extnValues.has(id)) throw new PkiFormatError(`extension ${id} requested twice`)
+    extnValues.set(id, readOctetString(fields[fields.length - 1] as DerNode))
+    extensions.push({ oid: id, critical, known: KNOWN_EXTENSIONS.has(id) })
+  }
+  return { extensions, values: extnValues }
+}
+
+function keyTypeFor(publicKey: CsrInfo['publicKey']): KeyType | null {
+  const match = Object.values(KEY_TYPE_SPECS).find((spec) => {
+    const g = spec.generate as Partial<RsaHashedKeyGenParams & EcKeyGenParams> & Algorithm
+    if (publicKey.algorithm === 'RSA') return g.modulusLength === publicKey.modulusLength
+    if (publicKey.algorithm === 'ECDSA') return g.namedCurve === publicKey.namedCurve
+    return g.name === 'Ed25519'
+  })
+  return match?.keyType ?? null
+}
+
+function toDer(input: string | Uint8Array): Uint8Array {
+  if (input instanceof Uint8Array) return input
+  if (typeof input !== 'string') throw new TypeError('expected a PEM string or DER bytes')
+  const blocks = decodePem(input, { label: 'CERTIFICATE REQUEST' })
+  if (blocks.length !== 1) throw new PkiFormatError(`expected one CERTIFICATE REQUEST, found ${blocks.length}`)
+  return (blocks[0] as { der: Uint8Array }).der
+}
+
+/**
+ * Reads a PKCS#10 CSR (PEM, including the `NEW CERTIFICATE REQUEST` label, or DER) into a plain object. Strict: DER
+ * only, version 1 (0), every attribute with at least one value, no extension twice, critical FALSE omitted;
+ * anything else is a PkiFormatError. It does not check the signature: {@link verifyCsr} does.
+ *
+ * @example
+ * const info = parseCsr(csrPem)
+ * info.subject.commonName // 'api.example.com'
+ * info.dnsNames           // ['api.example.com']
+ */
+export function parseCsr(input: string | Uint8Array): CsrInfo {
+  const der = toDer(input)
+  const { info, spki, signatureAlgorithm } = splitCsr(der)
+  const [version, subject, , attributesNode] = sequenceOf(info, 4) as [DerNode, DerNode, DerNode, DerNode]
+  if (readSmallInteger(version) !== 0) throw new PkiFormatError('unsupported CSR version: RFC 2986 defines v1 (0) only')
+  if (attributesNode.tag !== 0xa0) throw new PkiFormatError('the CSR attributes [0] are missing')
+
+  let requestedExtensions: ReturnType<typeof readExtensionRequest> = { extensions: [], values: new Map() }
+  let challengePassword: string | undefined
+  const seen = new Set<string>()
+  for (const attribute of children(attributesNode)) {
+    const [type, set] = sequenceOf(attribute, 2) as [DerNode, DerNode]
+    const id = readOid(type)
+    // RFC 2986 4.1: values SET SIZE(1..MAX); X.501 allows one Attribute of each type.
+    const values = sequenceOf(set, 1, Number.POSITIVE_INFINITY, 0x31)
+    if (seen.has(id)) throw new PkiFormatError(`attribute ${id} appears twice`)
+    seen.add(id)
+    if (id === OID.extensionRequest) requestedExtensions = readExtensionRequest(values)
+    else if (id === OID.challengePassword) challengePassword = readString(values[0] as DerNode)
+  }
+
+  const sans = { dnsNames: [] as string[], emails: [] as string[], ips: [] as string[], uris: [] as string[] }
+  const sanValue = requestedExtensions.values.get(OID.subjectAltName)
+  if (sanValue) {
+    const names = readGeneralNames(readSingle(sanValue))
+    sans.dnsNames = names.dnsNames
+    sans.emails = names.emails
+    sans.ips = names.ips.map(formatIp)
+    sans.uris = names.uris
+  }
+
+  const key = spkiAlgorithm(spki)
+  const rich = readX509Csr(der)
+  const publicKey: CsrInfo['publicKey'] =
+    key.family === 'RSA'
+      ? { algorithm: 'RSA', modulusLength: rich.modulusLength }
+      : key.family === 'ECDSA'
+        ? { algorithm: 'ECDSA', namedCurve: key.namedCurve as string }
+        : { algorithm: 'Ed25519' }
+  const sig = signatureAlgorithmOf(signatureAlgorithm)
+  const requested: CsrInfo['requested'] = {}
+  if (rich.basicConstraints) requested.basicConstraints = rich.basicConstraints
+  if (rich.keyUsage) requested.keyUsage = rich.keyUsage
+  if (rich.extKeyUsage) requested.extKeyUsage = rich.extKeyUsage
+  return {
+    subject: subjectFields(readName(subject)),
+    subjectName: rich.subjectName,
+    ...sans,
+    publicKey,
+    keyType: keyTypeFor(publicKey),
+    signatureAlgorithm: SIGNATURE_NAMES[sig.oid] ?? sig.oid,
+    ...(challengePassword !== undefined ? { challengePassword } : {}),
+    extensions: requestedExtensions.extensions,
+    requested,
+    der,
+    pem: encodePem('CERTIFICATE REQUEST', der),
+  }
+}

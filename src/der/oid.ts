@@ -1,0 +1,114 @@
+/**
+ * OBJECT IDENTIFIER encoding (X.690 section 8.19) with a cache: the same few OIDs are written for every certificate,
+ * so each is encoded once per process.
+ */
+import { TAG, tlv } from './writer.ts'
+
+const cache = new Map<string, Uint8Array>()
+
+function encodeArc(value: bigint, out: number[]): void {
+  const septets: number[] = [Number(value & 0x7fn)]
+  let rest = value >> 7n
+  while (rest > 0n) {
+    septets.unshift(Number(rest & 0x7fn) | 0x80)
+    rest >>= 7n
+  }
+  out.push(...septets)
+}
+
+/**
+ * The complete DER encoding (tag, length, content) of a dotted OID.
+ *
+ * @example
+ * oid('1.2.840.10045.2.1') // 06 07 2A 86 48 CE 3D 02 01
+ */
+export function oid(dotted: string): Uint8Array {
+  const hit = cache.get(dotted)
+  if (hit) return hit
+  if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(dotted)) throw new TypeError(`not a dotted OID: ${dotted}`)
+  const arcs = dotted.split('.').map((a) => BigInt(a))
+  const [first, second] = arcs as [bigint, bigint]
+  if (first < 2n && second > 39n) throw new TypeError(`not a valid OID: ${dotted}`)
+  const content: number[] = []
+  encodeArc(first * 40n + second, content)
+  for (const arc of arcs.slice(2)) encodeArc(arc, content)
+  const der = tlv(TAG.OID, Uint8Array.from(content))
+  cache.set(dotted, der)
+  return der
+}
+
+/**
+ * Decodes the content octets of an OBJECT IDENTIFIER to dotted form; null when not minimally encoded.
+ *
+ * @example
+ * decodeOid(Uint8Array.of(0x55, 0x04, 0x03)) // '2.5.4.3'
+ */
+export function decodeOid(content: Uint8Array): string | null {
+  if (content.length === 0 || (content[content.length - 1] as number) & 0x80) return null
+  const arcs: bigint[] = []
+  let value = 0n
+  let fresh = true
+  for (const byte of content) {
+    if (fresh && byte === 0x80) return null // X.690 8.19.2: no leading 0x80 padding
+    value = (value << 7n) | BigInt(byte & 0x7f)
+    fresh = !(byte & 0x80)
+    if (fresh) {
+      arcs.push(value)
+      value = 0n
+    }
+  }
+  const first = arcs[0] as bigint
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n]
+  return [...head, ...arcs.slice(1)].join('.')
+}
+
+/** The OIDs pocket-ca writes or reads by name. */
+export const OID = {
+  // attribute types (RFC 5280 appendix A, RFC 2985)
+  commonName: '2.5.4.3',
+  country: '2.5.4.6',
+  locality: '2.5.4.7',
+  stateProvince: '2.5.4.8',
+  streetAddress: '2.5.4.9',
+  organization: '2.5.4.10',
+  organizationUnit: '2.5.4.11',
+  emailAddress: '1.2.840.113549.1.9.1',
+  challengePassword: '1.2.840.113549.1.9.7',
+  extensionRequest: '1.2.840.113549.1.9.14',
+  // keys and signatures (RFC 3279, RFC 4055, RFC 5480, RFC 5758, RFC 8410)
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
+  sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSHA1: '1.2.840.10045.4.1',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  ecdsaWithSHA512: '1.2.840.10045.4.3.4',
+  secp256r1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  ed25519: '1.3.101.112',
+  // password-based encryption (RFC 8018)
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  hmacWithSHA1: '1.2.840.113549.2.7',
+  hmacWithSHA256: '1.2.840.113549.2.9',
+  hmacWithSHA384: '1.2.840.113549.2.10',
+  hmacWithSHA512: '1.2.840.113549.2.11',
+  aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+  // extensions (RFC 5280 section 4.2)
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const

@@ -1,0 +1,72 @@
+/**
+ * The single importer of @peculiar/x509 (DESIGN.md, Layout): the rich DER reader behind parse functions.
+ * @peculiar/x509 2.x uses tsyringe, which throws at import unless a Reflect metadata polyfill is loaded first, so
+ * this module loads one before it (ES modules evaluate imports in order); users never need to.
+ * Nothing that only *creates* DER imports this module, so a bundle of key generation and CSRs stays without it.
+ */
+import 'reflect-metadata'
+import {
+  BasicConstraintsExtension,
+  ExtendedKeyUsageExtension,
+  type Extension,
+  KeyUsagesExtension,
+  KeyUsageFlags,
+  Pkcs10CertificateRequest,
+} from '@peculiar/x509'
+import { PkiFormatError } from '../errors.ts'
+import { bufferSource } from './bytes.ts'
+
+/** Key usage names (RFC 5280 4.2.1.3) by their @peculiar/x509 flag. */
+const KEY_USAGE_NAMES: [number, string][] = [
+  [KeyUsageFlags.digitalSignature, 'digitalSignature'],
+  [KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
+  [KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
+  [KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
+  [KeyUsageFlags.keyAgreement, 'keyAgreement'],
+  [KeyUsageFlags.keyCertSign, 'keyCertSign'],
+  [KeyUsageFlags.cRLSign, 'cRLSign'],
+  [KeyUsageFlags.encipherOnly, 'encipherOnly'],
+  [KeyUsageFlags.decipherOnly, 'decipherOnly'],
+]
+
+/** What the rich reader adds to our own strict reading of a CSR. */
+export interface X509CsrReading {
+  subjectName: string
+  /** RSA modulus bits, when the key is RSA. */
+  modulusLength?: number
+  basicConstraints?: { ca: boolean; pathLen?: number }
+  keyUsage?: string[]
+  extKeyUsage?: string[]
+}
+
+type ExtensionReading = Pick<X509CsrReading, 'basicConstraints' | 'keyUsage' | 'extKeyUsage'>
+
+function readExtensions(extensions: readonly Extension[]): ExtensionReading {
+  const out: ExtensionReading = {}
+  for (const e of extensions) {
+    if (e instanceof BasicConstraintsExtension) {
+      out.basicConstraints = { ca: e.ca, ...(e.pathLength !== undefined ? { pathLen: e.pathLength } : {}) }
+    } else if (e instanceof KeyUsagesExtension) {
+      out.keyUsage = KEY_USAGE_NAMES.filter(([flag]) => (e.usages & flag) !== 0).map(([, name]) => name)
+    } else if (e instanceof ExtendedKeyUsageExtension) {
+      out.extKeyUsage = e.usages.map(String)
+    }
+  }
+  return out
+}
+
+/**
+ * Reads a CSR (already checked to be strict DER) with @peculiar/x509; any failure there is a PkiFormatError.
+ *
+ * @example
+ * readX509Csr(der).subjectName // 'CN=api.example.com'
+ */
+export function readX509Csr(der: Uint8Array): X509CsrReading {
+  try {
+    const csr = new Pkcs10CertificateRequest(bufferSource(der))
+    const { modulusLength } = csr.publicKey.algorithm as Partial<RsaHashedKeyAlgorithm>
+    return { subjectName: csr.subject, ...(modulusLength ? { modulusLength } : {}), ...readExtensions(csr.extensions) }
+  } catch (e) {
+    throw new PkiFormatError('the CSR cannot be read', { cause: e })
+  }
+}

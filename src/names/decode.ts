@@ -1,0 +1,92 @@
+/** Reading a DER Name (RFC 5280 4.1.2.4) into its attributes, strictly. */
+import { OID } from '../der/oid.ts'
+import { children, type DerNode, readOid, readString, sequenceOf } from '../der/reader.ts'
+import { PkiFormatError } from '../errors.ts'
+import type { NameAttributeType } from './types.ts'
+
+/** The subject fields we know by name, plus `emailAddress` (PKCS#9), which older CSRs carry in the subject. */
+export type SubjectFields = Partial<Record<NameAttributeType | 'emailAddress', string>>
+
+const FIELD_BY_OID: Record<string, keyof SubjectFields> = {
+  [OID.commonName]: 'commonName',
+  [OID.country]: 'country',
+  [OID.locality]: 'locality',
+  [OID.stateProvince]: 'stateProvince',
+  [OID.streetAddress]: 'streetAddress',
+  [OID.organization]: 'organization',
+  [OID.organizationUnit]: 'organizationUnit',
+  [OID.emailAddress]: 'emailAddress',
+}
+
+/** One attribute of a Name as read. */
+export interface NameEntry {
+  oid: string
+  value: string
+}
+
+/**
+ * The attributes of a Name in order; each RDN must hold at least one AttributeTypeAndValue (X.501).
+ *
+ * @example
+ * readName(nameNode) // [{ oid: '2.5.4.3', value: 'Root' }]
+ */
+export function readName(node: DerNode): NameEntry[] {
+  const entries: NameEntry[] = []
+  for (const rdn of sequenceOf(node, 0, Number.POSITIVE_INFINITY)) {
+    const atvs = sequenceOf(rdn, 1, Number.POSITIVE_INFINITY, 0x31)
+    for (const atv of atvs) {
+      const [type, value] = sequenceOf(atv, 2) as [DerNode, DerNode]
+      entries.push({ oid: readOid(type), value: readString(value) })
+    }
+  }
+  return entries
+}
+
+/**
+ * The known fields of a Name (the first value of each; later duplicates are kept in the entries only).
+ *
+ * @example
+ * subjectFields(readName(nameNode)).commonName // 'Root'
+ */
+export function subjectFields(entries: readonly NameEntry[]): SubjectFields {
+  const fields: SubjectFields = {}
+  for (const { oid, value } of entries) {
+    const field = FIELD_BY_OID[oid]
+    if (field && fields[field] === undefined) fields[field] = value
+  }
+  return fields
+}
+
+/** Reads GeneralNames (RFC 5280 4.2.1.6) into the four kinds we use; other kinds are counted in `other`. */
+export function readGeneralNames(node: DerNode): { dnsNames: string[]; emails: string[]; ips: Uint8Array[]; uris: string[]; other: number } {
+  const out = { dnsNames: [] as string[], emails: [] as string[], ips: [] as Uint8Array[], uris: [] as string[], other: 0 }
+  const items = sequenceOf(node, 1, Number.POSITIVE_INFINITY)
+  for (const item of items) {
+    const ascii = () => {
+      if (item.content.some((b) => b > 0x7f)) throw new PkiFormatError('a GeneralName IA5String holds non-ASCII octets')
+      return String.fromCharCode(...item.content)
+    }
+    switch (item.tag) {
+      case 0x81:
+        out.emails.push(ascii())
+        break
+      case 0x82:
+        out.dnsNames.push(ascii())
+        break
+      case 0x86:
+        out.uris.push(ascii())
+        break
+      case 0x87:
+        if (item.content.length !== 4 && item.content.length !== 16) throw new PkiFormatError('an iPAddress must be 4 or 16 octets')
+        out.ips.push(item.content)
+        break
+      default:
+        if (item.tag !== 0xa0 && item.tag !== 0xa4 && item.tag !== 0x88 && item.tag !== 0xa3 && item.tag !== 0xa5) {
+          throw new PkiFormatError(`unknown GeneralName tag 0x${item.tag.toString(16)}`)
+        }
+        if (item.constructed) children(item)
+        out.other++
+    }
+  }
+  return out
+}

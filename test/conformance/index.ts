@@ -1,0 +1,10 @@
+/**
+ * The conformance suites: the explicit list every runtime adapter (Node, Chromium, Deno) runs.
+ * Add a suite by writing `test/conformance/<name>.spec.ts` (`export default suite(...)`) and listing it here.
+ */
+import type { Suite } from '../harness.ts'
+import ecdsa from './ecdsa.spec.ts'
+import errors from './errors.spec.ts'
+import pem from './pem.spec.ts'
+
+export const suites: Suite[] = [errors, pem, ecdsa]

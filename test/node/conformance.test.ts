@@ -1,0 +1,13 @@
+/** Runs the conformance suites (test/conformance/index.ts) on Node under vitest: one `describe` per suite. */
+import { describe, it } from 'vitest'
+import { suites } from '../conformance/index.ts'
+import { nodeEnv } from './testdata.ts'
+
+// Throws (failing this file with the reason) if the test-data folder is missing.
+const env = nodeEnv()
+
+for (const s of suites) {
+  describe(s.name, () => {
+    for (const c of s.cases) it(c.name, () => c.fn(env))
+  })
+}
