@@ -211,7 +211,8 @@ export function assertDer(input: Uint8Array): void {
 function walk(node: DerNode, depth: number): void {
   if (depth > MAX_DEPTH) throw new PkiFormatError('DER: nested too deeply')
   if (node.constructed) {
-    if (node.tag === 0x03 || node.tag === 0x04 || node.tag === 0x0c || node.tag === 0x13 || node.tag === 0x16) {
+    // X.690 10.2: DER forbids the constructed form of strings (tags 0x23, 0x24, 0x2c, 0x33, 0x34, 0x36, 0x3e).
+    if ([0x23, 0x24, 0x2c, 0x33, 0x34, 0x36, 0x3e].includes(node.tag)) {
       throw new PkiFormatError('DER: constructed string encoding is BER, not DER')
     }
     for (const child of children(node)) walk(child, depth + 1)

@@ -57,11 +57,33 @@ const goodAttributes: { name: string; p: X509Parameters; expected: [string, stri
       ['commonName', 'web.example.com'],
     ],
   },
-  { name: 'country upper-cased', p: { ...cn, country: 'de' }, expected: [['country', 'DE'], ['commonName', 'subject']] },
-  { name: 'country trimmed', p: { ...cn, country: ' fr ' }, expected: [['country', 'FR'], ['commonName', 'subject']] },
+  {
+    name: 'country upper-cased',
+    p: { ...cn, country: 'de' },
+    expected: [
+      ['country', 'DE'],
+      ['commonName', 'subject'],
+    ],
+  },
+  {
+    name: 'country trimmed',
+    p: { ...cn, country: ' fr ' },
+    expected: [
+      ['country', 'FR'],
+      ['commonName', 'subject'],
+    ],
+  },
   {
     name: 'empty optional attributes omitted',
-    p: { ...cn, organization: '', organizationUnit: '', locality: '', stateProvince: '', streetAddress: '', country: '' },
+    p: {
+      ...cn,
+      organization: '',
+      organizationUnit: '',
+      locality: '',
+      stateProvince: '',
+      streetAddress: '',
+      country: '',
+    },
     expected: [['commonName', 'subject']],
   },
   { name: 'values trimmed', p: { commonName: '  padded  ' }, expected: [['commonName', 'padded']] },
@@ -325,13 +347,32 @@ const dnsNames: [string, { wildcard?: boolean } | undefined, string | null][] = 
   ['example.com.', undefined, null],
   ['under_score.example', undefined, null],
   ['-lead.example', undefined, null],
-  ['xn--bcher-kvb.example', undefined, null],
+  ['xn--bcher-kvb.example', undefined, null], // decodes to a title-case letter: not a mapped U-label
   ['xn--abc-.example', undefined, null],
+  ['xn--ls8h.example', undefined, null], // an emoji: not a letter, mark or digit (RFC 5892)
+  // RFC 5893, the Bidi Rule: right-to-left labels, and what may sit next to them.
+  ['שלום.example', undefined, 'xn--9dbne9b.example'],
+  ['مثال.إختبار', undefined, 'xn--mgbh0fb.xn--kgbechtv'],
+  ['XN--MGBH0FB.xn--kgbechtv', undefined, 'xn--mgbh0fb.xn--kgbechtv'],
+  ['1שלום.example', undefined, null],
+  ['שלוםa.example', undefined, null],
+  ['1.שלום', undefined, null],
+  ['١٢۳ا.example', undefined, null],
+  // Devanagari with spacing and non-spacing marks.
+  ['क्षत्रिय.भारत', undefined, 'xn--11b4a7ad7a0c8ec.xn--h2brj9c'],
+  // Compatibility characters are refused rather than silently mapped (RFC 5892 2.2, Unstable); so is a tatweel.
+  ['ｅｘａｍｐｌｅ.com', undefined, null],
+  ['\u{1d400}bc.example', undefined, null],
+  ['\u01c5.example', undefined, null],
+  ['\u0628\u0640\u0628.example', undefined, null],
+  ['a\u200db.example', undefined, null],
   [label63, undefined, label63],
   [`${label63}a`, undefined, null],
   [name253, undefined, name253],
   [name254, undefined, null],
-  [`${'ü'.repeat(56)}.example`, undefined, null],
+  // A U-label's A-label must fit 63 octets too: 57 x 'ü' encodes to 63 octets with the prefix, 58 to 64.
+  [`${'ü'.repeat(57)}.example`, undefined, `xn--tda${'a'.repeat(56)}.example`],
+  [`${'ü'.repeat(58)}.example`, undefined, null],
 ]
 
 const emails: [string, boolean][] = [
@@ -434,7 +475,7 @@ export default suite('names', (test) => {
   test('ip: invalid literals are refused', () => {
     for (const text of badIps) {
       equal(parseIp(text), null, `parseIp(${JSON.stringify(text)})`)
-      if (text.trim() === '') continue // an empty item of a comma-separated list is skipped
+      if (text.trim() === '' || text.trim() !== text) continue // list items are trimmed, and empty ones skipped
       throws(
         () => checkX509Parameters({ ...cn, ip: ['10.0.0.1', text] }),
         { code: 'ERR_PKI_ARGUMENT', field: 'ip[1]' },
@@ -496,7 +537,10 @@ export default suite('names', (test) => {
       ['numeric organization', () => checkX509Parameters({ ...cn, organization: 5 } as unknown as X509Parameters)],
       ['null country', () => checkX509Parameters({ ...cn, country: null } as unknown as X509Parameters)],
       ['numeric altName', () => checkX509Parameters({ ...cn, altName: 5 } as unknown as X509Parameters)],
-      ['numeric altName item', () => checkX509Parameters({ ...cn, altName: ['a.example', 1] } as unknown as X509Parameters)],
+      [
+        'numeric altName item',
+        () => checkX509Parameters({ ...cn, altName: ['a.example', 1] } as unknown as X509Parameters),
+      ],
       ['object ip', () => checkX509Parameters({ ...cn, ip: {} } as unknown as X509Parameters)],
       ['null ip item', () => checkX509Parameters({ ...cn, ip: [null] } as unknown as X509Parameters)],
       ['numeric parseIp', () => parseIp(1 as unknown as string)],
