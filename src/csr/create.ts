@@ -1,11 +1,20 @@
 import { OID, oid } from '../der/oid.ts'
 import { readSingle } from '../der/reader.ts'
-import { bitString, contextTag, integer, octetString, printableString, sequence, setOf, utf8String } from '../der/writer.ts'
+import {
+  bitString,
+  contextTag,
+  integer,
+  octetString,
+  printableString,
+  sequence,
+  setOf,
+  utf8String,
+} from '../der/writer.ts'
 import { PkiArgumentError, PkiKeyMismatchError, PkiSignatureError } from '../errors.ts'
-import { resolveCrypto } from '../lib/crypto.ts'
 import { specOf } from '../keys/detect.ts'
 import { signBytes } from '../keys/sign.ts'
 import { verifySignature } from '../keys/verify.ts'
+import { resolveCrypto } from '../lib/crypto.ts'
 import { encodeGeneralNames, encodeName, hasGeneralNames } from '../names/encode.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { X509Parameters } from '../names/types.ts'
@@ -41,7 +50,11 @@ function challengeAttribute(password: string): Uint8Array {
  * const csrPem = await createCsr(keys, { commonName: 'api.example.com', altName: 'api.example.com, www.example.com',
  *   ip: '10.0.0.5', organization: 'Example Ltd', country: 'GB' })
  */
-export async function createCsr(keys: CryptoKeyPair, subject: X509Parameters, o: CreateCsrOptions = {}): Promise<string> {
+export async function createCsr(
+  keys: CryptoKeyPair,
+  subject: X509Parameters,
+  o: CreateCsrOptions = {},
+): Promise<string> {
   if (typeof keys !== 'object' || keys === null || !keys.privateKey || !keys.publicKey) {
     throw new TypeError('keys must be a CryptoKeyPair')
   }
@@ -64,7 +77,8 @@ export async function createCsr(keys: CryptoKeyPair, subject: X509Parameters, o:
   try {
     await verifySignature(crypto, spki, readSingle(spec.signatureAlgorithm), info, signature)
   } catch (e) {
-    if (e instanceof PkiSignatureError) throw new PkiKeyMismatchError('the public key does not belong to the private key', { cause: e })
+    if (e instanceof PkiSignatureError)
+      throw new PkiKeyMismatchError('the public key does not belong to the private key', { cause: e })
     throw e
   }
   return encodePem('CERTIFICATE REQUEST', sequence(info, spec.signatureAlgorithm, bitString(signature)))

@@ -1,6 +1,6 @@
 import { PkiFormatError, PkiNotSupportedError, PkiSignatureError } from '../errors.ts'
-import { resolveCrypto } from '../lib/crypto.ts'
 import { verifySignature } from '../keys/verify.ts'
+import { resolveCrypto } from '../lib/crypto.ts'
 import { parseCsr, splitCsr } from './parse.ts'
 
 /**

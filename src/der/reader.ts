@@ -90,7 +90,8 @@ export function children(node: DerNode): DerNode[] {
  * const [version, key] = sequenceOf(node, 2, 3)
  */
 export function sequenceOf(node: DerNode, min: number, max = min, tag = 0x30): DerNode[] {
-  if (node.tag !== tag) throw new PkiFormatError(`DER: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`)
+  if (node.tag !== tag)
+    throw new PkiFormatError(`DER: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`)
   const items = children(node)
   if (items.length < min || items.length > max) throw new PkiFormatError('DER: unexpected number of elements')
   return items

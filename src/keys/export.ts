@@ -16,10 +16,12 @@ export interface ExportPrivateKeyOptions {
 }
 
 function checkKey(key: unknown, type: 'private' | 'public'): asserts key is CryptoKey {
-  if (typeof CryptoKey !== 'undefined' ? !(key instanceof CryptoKey) : typeof key !== 'object' || key === null) {
+  // Shape, not instanceof: a key from another WebCrypto implementation (the `crypto` option) is no global CryptoKey.
+  if (typeof key !== 'object' || key === null || !('type' in key) || !('algorithm' in key)) {
     throw new TypeError(`expected a ${type} CryptoKey`)
   }
-  if ((key as CryptoKey).type !== type) throw new PkiArgumentError('key', `expected a ${type} key, got a ${(key as CryptoKey).type} key`)
+  if ((key as CryptoKey).type !== type)
+    throw new PkiArgumentError('key', `expected a ${type} key, got a ${(key as CryptoKey).type} key`)
   keyTypeOf(key as CryptoKey)
 }
 
@@ -32,16 +34,26 @@ function checkKey(key: unknown, type: 'private' | 'public'): asserts key is Cryp
  * const pem = await exportPrivateKey(keys.privateKey)                          // -----BEGIN PRIVATE KEY-----
  * const locked = await exportPrivateKey(keys.privateKey, { passphrase: 'pw' }) // -----BEGIN ENCRYPTED PRIVATE KEY-----
  */
-export async function exportPrivateKey(key: CryptoKey, o?: ExportPrivateKeyOptions & { format?: 'pem' }): Promise<string>
-export async function exportPrivateKey(key: CryptoKey, o: ExportPrivateKeyOptions & { format: 'der' }): Promise<Uint8Array>
-export async function exportPrivateKey(key: CryptoKey, o: ExportPrivateKeyOptions & { format: 'jwk' }): Promise<JsonWebKey>
+export async function exportPrivateKey(
+  key: CryptoKey,
+  o?: ExportPrivateKeyOptions & { format?: 'pem' },
+): Promise<string>
+export async function exportPrivateKey(
+  key: CryptoKey,
+  o: ExportPrivateKeyOptions & { format: 'der' },
+): Promise<Uint8Array>
+export async function exportPrivateKey(
+  key: CryptoKey,
+  o: ExportPrivateKeyOptions & { format: 'jwk' },
+): Promise<JsonWebKey>
 export async function exportPrivateKey(
   key: CryptoKey,
   o: ExportPrivateKeyOptions = {},
 ): Promise<string | Uint8Array | JsonWebKey> {
   checkKey(key, 'private')
   const format = o.format ?? 'pem'
-  if (format !== 'pem' && format !== 'der' && format !== 'jwk') throw new PkiArgumentError('format', `unknown format ${format}`)
+  if (format !== 'pem' && format !== 'der' && format !== 'jwk')
+    throw new PkiArgumentError('format', `unknown format ${format}`)
   if (o.passphrase !== undefined) {
     if (typeof o.passphrase !== 'string') throw new TypeError('passphrase must be a string')
     if (o.passphrase.length === 0) throw new PkiArgumentError('passphrase', 'the passphrase must not be empty')
@@ -77,7 +89,8 @@ export async function exportPublicKey(
 ): Promise<string | Uint8Array | JsonWebKey> {
   checkKey(key, 'public')
   const format = o.format ?? 'pem'
-  if (format !== 'pem' && format !== 'der' && format !== 'jwk') throw new PkiArgumentError('format', `unknown format ${format}`)
+  if (format !== 'pem' && format !== 'der' && format !== 'jwk')
+    throw new PkiArgumentError('format', `unknown format ${format}`)
   const crypto = resolveCrypto(o.crypto)
   if (format === 'jwk') return crypto.subtle.exportKey('jwk', key)
   const der = new Uint8Array(await crypto.subtle.exportKey('spki', key))

@@ -11,7 +11,10 @@ import { KEY_TYPE_SPECS, type KeyType, type KeyTypeSpec } from './types.ts'
 export function keyTypeSpec(keyType: unknown, field = 'keyType'): KeyTypeSpec {
   if (typeof keyType !== 'string') throw new TypeError(`${field} must be a string`)
   if (!Object.hasOwn(KEY_TYPE_SPECS, keyType)) {
-    throw new PkiArgumentError(field, `unknown key type ${keyType}: use one of ${Object.keys(KEY_TYPE_SPECS).join(', ')}`)
+    throw new PkiArgumentError(
+      field,
+      `unknown key type ${keyType}: use one of ${Object.keys(KEY_TYPE_SPECS).join(', ')}`,
+    )
   }
   return KEY_TYPE_SPECS[keyType as KeyType]
 }

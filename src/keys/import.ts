@@ -49,7 +49,8 @@ async function toPkcs8OrJwk(
     case 'PRIVATE KEY':
       return block.der
     case 'ENCRYPTED PRIVATE KEY':
-      if (passphrase === undefined) throw new PkiArgumentError('passphrase', 'this private key is encrypted: give its passphrase')
+      if (passphrase === undefined)
+        throw new PkiArgumentError('passphrase', 'this private key is encrypted: give its passphrase')
       return decryptPkcs8(crypto, block.der, passphrase)
     case 'RSA PRIVATE KEY':
       return pkcs1ToPkcs8(block.der)

@@ -97,8 +97,10 @@ function readPbes2(der: Uint8Array): Pbes2Parameters {
   if (!bits) throw new PkiFormatError('unsupported PBES2 cipher: AES-128/192/256-CBC are supported')
   const iv = readOctetString(ivNode)
   if (iv.length !== 16) throw new PkiFormatError('AES-CBC needs a 16-octet IV')
-  if (keyLength !== undefined && keyLength * 8 !== bits) throw new PkiFormatError('PBKDF2 key length does not fit the cipher')
-  if (iterations < 1 || iterations > MAX_ITERATIONS) throw new PkiFormatError(`PBKDF2 iteration count ${iterations} out of range`)
+  if (keyLength !== undefined && keyLength * 8 !== bits)
+    throw new PkiFormatError('PBKDF2 key length does not fit the cipher')
+  if (iterations < 1 || iterations > MAX_ITERATIONS)
+    throw new PkiFormatError(`PBKDF2 iteration count ${iterations} out of range`)
   return { salt, iterations, hash, bits, iv, encrypted: readOctetString(data) }
 }
 
@@ -114,10 +116,14 @@ export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: 
   const key = await deriveAesKey(crypto, passphrase, p.salt, p.iterations, p.hash, p.bits)
   let plain: Uint8Array
   try {
-    plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bufferSource(p.iv) }, key, bufferSource(p.encrypted)))
+    plain = new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bufferSource(p.iv) }, key, bufferSource(p.encrypted)),
+    )
     readSingle(plain, 0x30)
   } catch (e) {
-    throw new PkiArgumentError('passphrase', 'the passphrase does not open this key (or the key file is damaged)', { cause: e })
+    throw new PkiArgumentError('passphrase', 'the passphrase does not open this key (or the key file is damaged)', {
+      cause: e,
+    })
   }
   return plain
 }

@@ -10,7 +10,12 @@ import type { KeyTypeSpec } from './types.ts'
  * @example
  * const sig = await signBytes(crypto, KEY_TYPE_SPECS.EC256, keys.privateKey, tbs)
  */
-export async function signBytes(crypto: Crypto, spec: KeyTypeSpec, key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+export async function signBytes(
+  crypto: Crypto,
+  spec: KeyTypeSpec,
+  key: CryptoKey,
+  data: Uint8Array,
+): Promise<Uint8Array> {
   const signature = new Uint8Array(await crypto.subtle.sign(spec.sign, key, bufferSource(data)))
   return spec.ecdsaSize ? ecdsaRawToDer(signature, spec.ecdsaSize) : signature
 }

@@ -44,7 +44,13 @@ function rsa(keyType: KeyType, modulusLength: number): KeyTypeSpec {
   }
 }
 
-function ec(keyType: KeyType, namedCurve: string, hash: 'SHA-256' | 'SHA-384' | 'SHA-512', sigOid: string, size: number) {
+function ec(
+  keyType: KeyType,
+  namedCurve: string,
+  hash: 'SHA-256' | 'SHA-384' | 'SHA-512',
+  sigOid: string,
+  size: number,
+) {
   const spec: KeyTypeSpec = {
     keyType,
     generate: { name: 'ECDSA', namedCurve },

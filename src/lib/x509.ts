@@ -9,8 +9,8 @@ import {
   BasicConstraintsExtension,
   ExtendedKeyUsageExtension,
   type Extension,
-  KeyUsagesExtension,
   KeyUsageFlags,
+  KeyUsagesExtension,
   Pkcs10CertificateRequest,
 } from '@peculiar/x509'
 import { PkiFormatError } from '../errors.ts'

@@ -58,8 +58,20 @@ export function subjectFields(entries: readonly NameEntry[]): SubjectFields {
 }
 
 /** Reads GeneralNames (RFC 5280 4.2.1.6) into the four kinds we use; other kinds are counted in `other`. */
-export function readGeneralNames(node: DerNode): { dnsNames: string[]; emails: string[]; ips: Uint8Array[]; uris: string[]; other: number } {
-  const out = { dnsNames: [] as string[], emails: [] as string[], ips: [] as Uint8Array[], uris: [] as string[], other: 0 }
+export function readGeneralNames(node: DerNode): {
+  dnsNames: string[]
+  emails: string[]
+  ips: Uint8Array[]
+  uris: string[]
+  other: number
+} {
+  const out = {
+    dnsNames: [] as string[],
+    emails: [] as string[],
+    ips: [] as Uint8Array[],
+    uris: [] as string[],
+    other: 0,
+  }
   const items = sequenceOf(node, 1, Number.POSITIVE_INFINITY)
   for (const item of items) {
     const ascii = () => {
@@ -77,7 +89,8 @@ export function readGeneralNames(node: DerNode): { dnsNames: string[]; emails: s
         out.uris.push(ascii())
         break
       case 0x87:
-        if (item.content.length !== 4 && item.content.length !== 16) throw new PkiFormatError('an iPAddress must be 4 or 16 octets')
+        if (item.content.length !== 4 && item.content.length !== 16)
+          throw new PkiFormatError('an iPAddress must be 4 or 16 octets')
         out.ips.push(item.content)
         break
       default:

@@ -48,4 +48,3 @@ export function encodeGeneralNames(names: GeneralNamesInput): Uint8Array {
 export function hasGeneralNames(names: GeneralNamesInput): boolean {
   return Boolean(names.dnsNames?.length || names.emails?.length || names.ips?.length || names.uris?.length)
 }
-

@@ -18,46 +18,28 @@ const EXCEPTION_DISALLOWED = /[\u0640\u07fa\u302e\u302f\u3031-\u3035\u303b]/u
 const ARABIC_INDIC = /[\u0660-\u0669]/
 const EXTENDED_ARABIC_INDIC = /[\u06f0-\u06f9]/
 
+/** Whether this engine knows the script: an older one lacks the newest, and must still load this module. */
+function knownScript(script: string): boolean {
+  try {
+    new RegExp(`\\p{Script=${script}}`, 'u')
+    return true
+  } catch {
+    return false
+  }
+}
+
 // RFC 5893 needs Bidi_Class, which JavaScript regular expressions do not offer: right-to-left letters are taken
 // from their script, digits from their (short) lists.
 const RTL_SCRIPT = new RegExp(
-  `[${[
-    'Arabic',
-    'Hebrew',
-    'Syriac',
-    'Thaana',
-    'Nko',
-    'Samaritan',
-    'Mandaic',
-    'Adlam',
-    'Hanifi_Rohingya',
-    'Yezidi',
-    'Mende_Kikakui',
-    'Old_South_Arabian',
-    'Old_North_Arabian',
-    'Imperial_Aramaic',
-    'Phoenician',
-    'Kharoshthi',
-    'Avestan',
-    'Nabataean',
-    'Palmyrene',
-    'Hatran',
-    'Manichaean',
-    'Psalter_Pahlavi',
-    'Inscriptional_Pahlavi',
-    'Inscriptional_Parthian',
-    'Lydian',
-    'Cypriot',
-    'Sogdian',
-    'Old_Sogdian',
-    'Elymaic',
-    'Chorasmian',
-    'Old_Hungarian',
-    'Old_Uyghur',
-    'Meroitic_Cursive',
-    'Meroitic_Hieroglyphs',
-  ]
-    .map((s) => `\\p{Script=${s}}`)
+  `[${(
+    'Arabic Hebrew Syriac Thaana Nko Samaritan Mandaic Adlam Hanifi_Rohingya Yezidi Mende_Kikakui Old_South_Arabian ' +
+    'Old_North_Arabian Imperial_Aramaic Phoenician Kharoshthi Avestan Nabataean Palmyrene Hatran Manichaean ' +
+    'Psalter_Pahlavi Inscriptional_Pahlavi Inscriptional_Parthian Lydian Cypriot Sogdian Old_Sogdian Elymaic ' +
+    'Chorasmian Old_Hungarian Old_Uyghur Meroitic_Cursive Meroitic_Hieroglyphs'
+  )
+    .split(' ')
+    .filter(knownScript)
+    .map((script) => `\\p{Script=${script}}`)
     .join('')}]`,
   'u',
 )

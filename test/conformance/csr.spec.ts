@@ -77,8 +77,14 @@ export default suite('csr', (test) => {
 
   test('challengePassword is written and read', async () => {
     const keys = await generateKeyPair()
-    equal(parseCsr(await createCsr(keys, { commonName: 'a' }, { challengePassword: 'Open Sesame' })).challengePassword, 'Open Sesame')
-    equal(parseCsr(await createCsr(keys, { commonName: 'a' }, { challengePassword: 'pässword' })).challengePassword, 'pässword')
+    equal(
+      parseCsr(await createCsr(keys, { commonName: 'a' }, { challengePassword: 'Open Sesame' })).challengePassword,
+      'Open Sesame',
+    )
+    equal(
+      parseCsr(await createCsr(keys, { commonName: 'a' }, { challengePassword: 'pässword' })).challengePassword,
+      'pässword',
+    )
     await rejects(createCsr(keys, { commonName: 'a' }, { challengePassword: '' }), {
       code: 'ERR_PKI_ARGUMENT',
       field: 'challengePassword',
@@ -117,7 +123,11 @@ export default suite('csr', (test) => {
       const at = subjectByte.findIndex((_, i) => cn.every((c, j) => subjectByte[i + j] === c))
       ok(at > 0)
       subjectByte[at] = 'T'.charCodeAt(0)
-      await rejects(verifyCsr(encodePem('CERTIFICATE REQUEST', subjectByte)), { code: 'ERR_PKI_SIGNATURE' }, `${keyType} subject`)
+      await rejects(
+        verifyCsr(encodePem('CERTIFICATE REQUEST', subjectByte)),
+        { code: 'ERR_PKI_SIGNATURE' },
+        `${keyType} subject`,
+      )
       throws(() => parseCsr(der.subarray(0, der.length - 1)), { code: 'ERR_PKI_FORMAT' })
       throws(() => parseCsr(Uint8Array.from([...der, 0])), { code: 'ERR_PKI_FORMAT' })
     }

@@ -1,7 +1,16 @@
 import { decodeOid, oid } from '../../src/der/oid.ts'
 import { assertDer, readSingle, readSmallInteger } from '../../src/der/reader.ts'
 import { encodeTime } from '../../src/der/time.ts'
-import { bitString, encodeLength, integer, namedBits, octetString, sequence, setOf, utf8String } from '../../src/der/writer.ts'
+import {
+  bitString,
+  encodeLength,
+  integer,
+  namedBits,
+  octetString,
+  sequence,
+  setOf,
+  utf8String,
+} from '../../src/der/writer.ts'
 import { fromHex, toHex } from '../../src/lib/bytes.ts'
 import { equal, throws } from '../assert.ts'
 import { suite } from '../harness.ts'

@@ -56,7 +56,11 @@ export default suite('keys', (test) => {
       const der = await exportPrivateKey(keys.privateKey, { format: 'der' })
       const jwk = await exportPrivateKey(keys.privateKey, { format: 'jwk' })
       const spki = await exportPublicKey(keys.publicKey, { format: 'der' })
-      for (const [name, input] of [['pem', pem], ['der', der], ['jwk', jwk]] as const) {
+      for (const [name, input] of [
+        ['pem', pem],
+        ['der', der],
+        ['jwk', jwk],
+      ] as const) {
         const back = await importPrivateKey(input)
         equal(back.privateKey.extractable, false, `${keyType} ${name}: non-extractable by default`)
         deepEqual(await exportPublicKey(back.publicKey, { format: 'der' }), spki, `${keyType} ${name}: same public key`)
@@ -74,7 +78,10 @@ export default suite('keys', (test) => {
       match(pem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/)
       const back = await importPrivateKey(pem, { passphrase: 'correct horse ✓' })
       await assertPair(back.privateKey, keys.publicKey, `${keyType} encrypted`)
-      await rejects(importPrivateKey(pem, { passphrase: 'wrong horse' }), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
+      await rejects(importPrivateKey(pem, { passphrase: 'wrong horse' }), {
+        code: 'ERR_PKI_ARGUMENT',
+        field: 'passphrase',
+      })
       await rejects(importPrivateKey(pem), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
       const der = await exportPrivateKey(keys.privateKey, { passphrase: 'pw', format: 'der', iterations: 1000 })
       await assertPair((await importPrivateKey(der, { passphrase: 'pw' })).privateKey, keys.publicKey, 'encrypted DER')
@@ -90,12 +97,18 @@ export default suite('keys', (test) => {
 
   test('bad export options are argument errors', async () => {
     const keys = await generateKeyPair('EC256', { extractable: true })
-    await rejects(exportPrivateKey(keys.privateKey, { passphrase: '' }), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
+    await rejects(exportPrivateKey(keys.privateKey, { passphrase: '' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'passphrase',
+    })
     await rejects(exportPrivateKey(keys.privateKey, { passphrase: 'x', format: 'jwk' }), {
       code: 'ERR_PKI_ARGUMENT',
       field: 'passphrase',
     })
-    await rejects(exportPrivateKey(keys.privateKey, { format: 'xml' as 'pem' }), { code: 'ERR_PKI_ARGUMENT', field: 'format' })
+    await rejects(exportPrivateKey(keys.privateKey, { format: 'xml' as 'pem' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'format',
+    })
     await rejects(exportPrivateKey(keys.privateKey, { passphrase: 'x', iterations: 10 }), {
       code: 'ERR_PKI_ARGUMENT',
       field: 'iterations',
@@ -107,7 +120,10 @@ export default suite('keys', (test) => {
 
   test('public keys export as SPKI PEM, DER and JWK', async () => {
     const keys = await generateKeyPair('EC384')
-    match(await exportPublicKey(keys.publicKey), /^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n$/)
+    match(
+      await exportPublicKey(keys.publicKey),
+      /^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n$/,
+    )
     const jwk = await exportPublicKey(keys.publicKey, { format: 'jwk' })
     equal(jwk.crv, 'P-384')
     equal(jwk.d, undefined)
