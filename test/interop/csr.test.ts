@@ -1,0 +1,358 @@
+/**
+ * CSR interop (Node only): what OpenSSL, GnuTLS certtool and dumpasn1 say about the CSRs we make, and what our
+ * parser and verifier say about the CSRs OpenSSL makes. Every external tool gets its input through a file in a
+ * temporary folder; no shell is involved.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createCsr,
+  decodePem,
+  generateKeyPair,
+  KEY_TYPES,
+  type KeyType,
+  parseCsr,
+  verifyCsr,
+  type X509Parameters,
+} from '../../src/index.ts'
+
+const TIMEOUT = 60_000
+
+let dir = ''
+let fileCount = 0
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pocket-ca-csr-interop-'))
+})
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Writes `data` to a new file of the temporary folder and returns its path. */
+function tempFile(name: string, data: string | Uint8Array): string {
+  const path = join(dir, `${fileCount++}-${name}`)
+  writeFileSync(path, data)
+  return path
+}
+
+/** A path in the temporary folder for a tool to write to. */
+function outFile(name: string): string {
+  return join(dir, `${fileCount++}-${name}`)
+}
+
+interface ToolResult {
+  status: number | null
+  stdout: string
+  stderr: string
+  /** stdout and stderr together (OpenSSL prints verification results on stderr). */
+  all: string
+}
+
+/** Runs an external tool without a shell; throws if it cannot be started at all (a missing tool fails the test). */
+function tool(command: string, args: string[]): ToolResult {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: TIMEOUT })
+  if (r.error) throw r.error
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` }
+}
+
+/** Runs a tool that must succeed and returns its result. */
+function mustRun(command: string, args: string[]): ToolResult {
+  const r = tool(command, args)
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}:\n${r.all}`)
+  return r
+}
+
+/** A copy of a DER CSR with one byte near its end, i.e. inside the signature BIT STRING, flipped. */
+function flipSignatureByte(der: Uint8Array): Uint8Array {
+  const copy = der.slice()
+  const i = copy.length - 5
+  copy[i] = (copy[i] as number) ^ 0x01
+  return copy
+}
+
+function csrDer(pem: string): Uint8Array {
+  const block = decodePem(pem, { label: 'CERTIFICATE REQUEST' })[0]
+  if (!block) throw new Error('no CERTIFICATE REQUEST block')
+  return block.der
+}
+
+const SUBJECT = {
+  commonName: 'csr.interop.example',
+  organization: 'Example Interop Ltd',
+  organizationUnit: 'Key Ceremony Unit',
+  locality: 'Bath',
+  stateProvince: 'Somerset',
+  streetAddress: '1 High Street',
+  country: 'GB',
+  altName: ['csr.interop.example', '*.wild.interop.example', 'pki-admin@interop.example'],
+  ip: ['192.0.2.10', '2001:db8::1'],
+} satisfies X509Parameters
+
+const CHALLENGE = 'open sesame 42'
+
+/** What `openssl req -text` prints for each subject field (OpenSSL's short names, default name options). */
+const OPENSSL_SUBJECT_PARTS = [
+  'C = GB',
+  'ST = Somerset',
+  'L = Bath',
+  'street = 1 High Street',
+  'O = Example Interop Ltd',
+  'OU = Key Ceremony Unit',
+  'CN = csr.interop.example',
+]
+
+/** The signature algorithm and public-key lines OpenSSL 3 prints for each key type. */
+const OPENSSL_KEY_TEXT: Record<KeyType, { signature: string; key: string[] }> = {
+  RSA2048: {
+    signature: 'sha256WithRSAEncryption',
+    key: ['rsaEncryption', 'Public-Key: (2048 bit)', 'Exponent: 65537'],
+  },
+  RSA3072: {
+    signature: 'sha256WithRSAEncryption',
+    key: ['rsaEncryption', 'Public-Key: (3072 bit)', 'Exponent: 65537'],
+  },
+  RSA4096: {
+    signature: 'sha256WithRSAEncryption',
+    key: ['rsaEncryption', 'Public-Key: (4096 bit)', 'Exponent: 65537'],
+  },
+  EC256: {
+    signature: 'ecdsa-with-SHA256',
+    key: ['id-ecPublicKey', 'Public-Key: (256 bit)', 'ASN1 OID: prime256v1', 'NIST CURVE: P-256'],
+  },
+  EC384: {
+    signature: 'ecdsa-with-SHA384',
+    key: ['id-ecPublicKey', 'Public-Key: (384 bit)', 'ASN1 OID: secp384r1', 'NIST CURVE: P-384'],
+  },
+  EC521: {
+    signature: 'ecdsa-with-SHA512',
+    key: ['id-ecPublicKey', 'Public-Key: (521 bit)', 'ASN1 OID: secp521r1', 'NIST CURVE: P-521'],
+  },
+  Ed25519: { signature: 'ED25519', key: ['Public Key Algorithm: ED25519', 'ED25519 Public-Key:'] },
+}
+
+describe.each(KEY_TYPES)('our %s CSR as other tools see it', (keyType) => {
+  let pem = ''
+  let der: Uint8Array = new Uint8Array()
+  let pemFile = ''
+  let derFile = ''
+  let tamperedFile = ''
+
+  beforeAll(async () => {
+    const keys = await generateKeyPair(keyType)
+    pem = await createCsr(keys, SUBJECT, { challengePassword: CHALLENGE })
+    der = csrDer(pem)
+    pemFile = tempFile(`${keyType}.csr.pem`, pem)
+    derFile = tempFile(`${keyType}.csr.der`, der)
+    tamperedFile = tempFile(`${keyType}.tampered.csr.der`, flipSignatureByte(der))
+  }, TIMEOUT)
+
+  it(
+    'openssl req -verify says verify OK, and not for a flipped signature byte',
+    () => {
+      const good = tool('openssl', ['req', '-in', pemFile, '-noout', '-verify'])
+      expect(good.status).toBe(0)
+      expect(good.all).toContain('verify OK')
+      expect(good.all).not.toMatch(/verify failure/i)
+
+      // OpenSSL 3.0 exits 0 either way: only the text tells.
+      const bad = tool('openssl', ['req', '-inform', 'DER', '-in', tamperedFile, '-noout', '-verify'])
+      expect(bad.all).not.toContain('verify OK')
+      expect(bad.all).toMatch(/verify failure/i)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'openssl req -text shows the subject, SANs, challengePassword, signature algorithm and key',
+    () => {
+      const { stdout } = mustRun('openssl', ['req', '-in', pemFile, '-noout', '-text'])
+      const subjectLine = stdout.split('\n').find((l) => l.trim().startsWith('Subject:'))
+      expect(subjectLine).toBeDefined()
+      for (const part of OPENSSL_SUBJECT_PARTS) expect(subjectLine).toContain(part)
+      expect(stdout).toContain('Version: 1 (0x0)')
+      expect(stdout).toContain('X509v3 Subject Alternative Name')
+      expect(stdout).toContain('DNS:csr.interop.example')
+      expect(stdout).toContain('DNS:*.wild.interop.example')
+      expect(stdout).toContain('email:pki-admin@interop.example')
+      expect(stdout).toContain('IP Address:192.0.2.10')
+      // OpenSSL 3.0 prints IPv6 addresses uncompressed, in upper case.
+      expect(stdout).toContain('IP Address:2001:DB8:0:0:0:0:0:1')
+      expect(stdout).toMatch(new RegExp(`challengePassword\\s*:${CHALLENGE}`))
+      const spec = OPENSSL_KEY_TEXT[keyType]
+      expect(stdout).toContain(`Signature Algorithm: ${spec.signature}`)
+      for (const line of spec.key) expect(stdout).toContain(line)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'certtool --crq-info verifies the self signature, and fails a flipped signature byte',
+    () => {
+      const good = mustRun('certtool', ['--crq-info', '--infile', pemFile])
+      expect(good.stdout).toContain('Self signature: verified')
+      expect(good.stdout).toContain('DNSname: csr.interop.example')
+      expect(good.stdout).toContain('DNSname: *.wild.interop.example')
+      expect(good.stdout).toContain('RFC822Name: pki-admin@interop.example')
+      expect(good.stdout).toContain('IPAddress: 192.0.2.10')
+      expect(good.stdout).toContain('IPAddress: 2001:db8::1')
+      expect(good.stdout).toContain('CN=csr.interop.example')
+
+      // certtool exits 0 either way too.
+      const bad = tool('certtool', ['--crq-info', '--inder', '--infile', tamperedFile])
+      expect(bad.stdout).not.toContain('Self signature: verified')
+      expect(bad.stdout).toContain('Self signature: FAILED')
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'dumpasn1 finds no DER errors or warnings',
+    () => {
+      const r = tool('dumpasn1', [derFile])
+      // dumpasn1 ends with "N warnings, M errors." on stderr and exits with the error count.
+      expect(r.stderr).toContain('0 warnings, 0 errors.')
+      expect(r.status).toBe(0)
+      expect(r.stdout).toContain('extensionRequest')
+      expect(r.stdout).toContain('challengePassword')
+      // The top-level SEQUENCE spans the whole file (dumpasn1 itself ignores trailing bytes).
+      expect(r.stdout).toMatch(new RegExp(`^\\s*0\\s+${der.length - headerLength(der)}: SEQUENCE \\{`))
+    },
+    TIMEOUT,
+  )
+})
+
+/** The length of the outer tag and length octets of a DER value. */
+function headerLength(der: Uint8Array): number {
+  const first = der[1] as number
+  return first < 0x80 ? 2 : 2 + (first & 0x7f)
+}
+
+describe('dumpasn1 as a checker', () => {
+  it('reports a non-minimal INTEGER (proof that it can fail)', () => {
+    // SEQUENCE { INTEGER 00 01 }: the leading zero octet is not allowed in DER.
+    const file = tempFile('nonminimal.der', Uint8Array.of(0x30, 0x04, 0x02, 0x02, 0x00, 0x01))
+    const r = tool('dumpasn1', [file])
+    expect(r.status).not.toBe(0)
+    expect(r.stderr).toContain('1 error')
+    expect(r.stdout).toContain('non-DER encoding')
+  })
+})
+
+describe('OpenSSL-made CSRs read by parseCsr and verifyCsr', () => {
+  const subj = '/C=GB/ST=Somerset/L=Bath/street=1 High Street/O=Example Ltd/OU=Ops/CN=openssl.interop.example'
+  const san =
+    'subjectAltName=DNS:openssl.interop.example,DNS:*.openssl.interop.example,email:ops@interop.example,' +
+    'IP:198.51.100.7,IP:2001:db8:0:0:1::2'
+
+  /** Makes a CSR with `openssl req -new -newkey ...` and returns its PEM. */
+  function opensslCsr(newkey: string[], extra: string[] = ['-subj', subj]): string {
+    const out = outFile('openssl.csr.pem')
+    const keyOut = outFile('openssl.key.pem')
+    mustRun('openssl', ['req', '-new', ...newkey, '-nodes', '-keyout', keyOut, '-addext', san, ...extra, '-out', out])
+    return readFileSync(out, 'utf8')
+  }
+
+  function expectCommonFields(pem: string) {
+    const info = parseCsr(pem)
+    expect(info.subject).toEqual({
+      country: 'GB',
+      stateProvince: 'Somerset',
+      locality: 'Bath',
+      streetAddress: '1 High Street',
+      organization: 'Example Ltd',
+      organizationUnit: 'Ops',
+      commonName: 'openssl.interop.example',
+    })
+    expect(info.dnsNames).toEqual(['openssl.interop.example', '*.openssl.interop.example'])
+    expect(info.emails).toEqual(['ops@interop.example'])
+    expect(info.ips).toEqual(['198.51.100.7', '2001:db8::1:0:0:2'])
+    expect(info.extensions).toEqual([{ oid: '2.5.29.17', critical: false, known: true }])
+    return info
+  }
+
+  async function expectTamperedRejected(pem: string) {
+    const tampered = flipSignatureByte(csrDer(pem))
+    await expect(verifyCsr(tampered)).rejects.toMatchObject({ code: 'ERR_PKI_SIGNATURE' })
+  }
+
+  it(
+    'P-384 (openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-384)',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: 'ECDSA', namedCurve: 'P-384' })
+      expect(info.keyType).toBe('EC384')
+      // openssl req signs with SHA-256 whatever the curve.
+      expect(info.signatureAlgorithm).toBe('ecdsa-with-SHA256')
+      await expect(verifyCsr(pem)).resolves.toBeUndefined()
+      await expectTamperedRejected(pem)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'RSA 2048 with a challengePassword, and as DER',
+    async () => {
+      // openssl req ignores the [attrs] section when -subj is given, so the subject comes from the config here.
+      const config = tempFile(
+        'req.cnf',
+        [
+          '[req]',
+          'distinguished_name = dn',
+          'attributes = attrs',
+          'prompt = no',
+          '[dn]',
+          ...subj
+            .split('/')
+            .slice(1)
+            .map((rdn) => rdn.replace('=', ' = ')),
+          '[attrs]',
+          'challengePassword = s3cret-Pass',
+          '',
+        ].join('\n'),
+      )
+      const pem = opensslCsr(['-newkey', 'rsa:2048'], ['-config', config])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: 'RSA', modulusLength: 2048 })
+      expect(info.keyType).toBe('RSA2048')
+      expect(info.signatureAlgorithm).toBe('sha256WithRSAEncryption')
+      expect(info.challengePassword).toBe('s3cret-Pass')
+      await expect(verifyCsr(pem)).resolves.toBeUndefined()
+      await expect(verifyCsr(csrDer(pem))).resolves.toBeUndefined()
+      await expectTamperedRejected(pem)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'Ed25519 (openssl req -newkey ed25519)',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'ed25519'])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: 'Ed25519' })
+      expect(info.keyType).toBe('Ed25519')
+      expect(info.signatureAlgorithm).toBe('ED25519')
+      await expect(verifyCsr(pem)).resolves.toBeUndefined()
+      await expectTamperedRejected(pem)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'P-521 signed with SHA-512 (openssl req -sha512)',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521', '-sha512'])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: 'ECDSA', namedCurve: 'P-521' })
+      expect(info.keyType).toBe('EC521')
+      expect(info.signatureAlgorithm).toBe('ecdsa-with-SHA512')
+      await expect(verifyCsr(pem)).resolves.toBeUndefined()
+      await expectTamperedRejected(pem)
+    },
+    TIMEOUT,
+  )
+})
