@@ -12,7 +12,8 @@ import {
   sequenceOf,
 } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
-import { KEY_TYPE_SPECS, type KeyType } from '../keys/types.ts'
+import { keyTypeOfSpki } from '../keys/detect.ts'
+import type { KeyType } from '../keys/types.ts'
 import { signatureAlgorithmOf, spkiAlgorithm } from '../keys/verify.ts'
 import { readX509Csr } from '../lib/x509.ts'
 import { readGeneralNames, readName, type SubjectFields, subjectFields } from '../names/decode.ts'
@@ -119,16 +120,6 @@ function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; 
   return { extensions, values: extnValues }
 }
 
-function keyTypeFor(publicKey: CsrInfo['publicKey']): KeyType | null {
-  const match = Object.values(KEY_TYPE_SPECS).find((spec) => {
-    const g = spec.generate as Partial<RsaHashedKeyGenParams & EcKeyGenParams> & Algorithm
-    if (publicKey.algorithm === 'RSA') return g.modulusLength === publicKey.modulusLength
-    if (publicKey.algorithm === 'ECDSA') return g.namedCurve === publicKey.namedCurve
-    return g.name === 'Ed25519'
-  })
-  return match?.keyType ?? null
-}
-
 function toDer(input: string | Uint8Array): Uint8Array {
   if (input instanceof Uint8Array) return input
   if (typeof input !== 'string') throw new TypeError('expected a PEM string or DER bytes')
@@ -182,7 +173,7 @@ export function parseCsr(input: string | Uint8Array): CsrInfo {
   const rich = readX509Csr(der)
   const publicKey: CsrInfo['publicKey'] =
     key.family === 'RSA'
-      ? { algorithm: 'RSA', modulusLength: rich.modulusLength }
+      ? { algorithm: 'RSA', modulusLength: key.modulusLength as number }
       : key.family === 'ECDSA'
         ? { algorithm: 'ECDSA', namedCurve: key.namedCurve as string }
         : { algorithm: 'Ed25519' }
@@ -196,7 +187,7 @@ export function parseCsr(input: string | Uint8Array): CsrInfo {
     subjectName: rich.subjectName,
     ...sans,
     publicKey,
-    keyType: keyTypeFor(publicKey),
+    keyType: keyTypeOfSpki(key),
     signatureAlgorithm: SIGNATURE_NAMES[sig.oid] ?? sig.oid,
     ...(challengePassword !== undefined ? { challengePassword } : {}),
     extensions: requestedExtensions.extensions,

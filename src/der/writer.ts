@@ -12,6 +12,7 @@ export const TAG = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8_STRING: 0x0c,
   PRINTABLE_STRING: 0x13,
   IA5_STRING: 0x16,
@@ -120,6 +121,16 @@ export function integerContent(value: number | bigint | Uint8Array): Uint8Array 
   const trimmed = bytes.subarray(start)
   if (trimmed.length === 0) return Uint8Array.of(0)
   return (trimmed[0] as number) & 0x80 ? concatBytes([Uint8Array.of(0), trimmed]) : trimmed
+}
+
+/**
+ * ENUMERATED (as CRLReason is), a small non-negative value.
+ *
+ * @example
+ * enumerated(1) // 0A 01 01: keyCompromise
+ */
+export function enumerated(value: number): Uint8Array {
+  return tlv(TAG.ENUMERATED, integerContent(value))
 }
 
 const TRUE = Uint8Array.of(TAG.BOOLEAN, 1, 0xff)

@@ -1,6 +1,7 @@
 /** Which {@link KeyType} a CryptoKey is, read from its `algorithm`. */
 import { PkiNotSupportedError } from '../errors.ts'
 import { KEY_TYPE_SPECS, type KeyType, type KeyTypeSpec } from './types.ts'
+import type { SpkiAlgorithm } from './verify.ts'
 
 const RSA_SIZES: Record<number, KeyType> = { 2048: 'RSA2048', 3072: 'RSA3072', 4096: 'RSA4096' }
 const EC_CURVES: Record<string, KeyType> = { 'P-256': 'EC256', 'P-384': 'EC384', 'P-521': 'EC521' }
@@ -33,4 +34,16 @@ export function keyTypeOf(key: CryptoKey): KeyType {
  */
 export function specOf(key: CryptoKey): KeyTypeSpec {
   return KEY_TYPE_SPECS[keyTypeOf(key)]
+}
+
+/**
+ * The {@link KeyType} of a public key read from an SPKI, or null for keys pocket-ca does not make (RSA 1024, say).
+ *
+ * @example
+ * keyTypeOfSpki(spkiAlgorithm(spki)) // 'RSA2048'
+ */
+export function keyTypeOfSpki(key: SpkiAlgorithm): KeyType | null {
+  if (key.family === 'RSA') return RSA_SIZES[key.modulusLength ?? 0] ?? null
+  if (key.family === 'ECDSA') return EC_CURVES[key.namedCurve ?? ''] ?? null
+  return 'Ed25519'
 }

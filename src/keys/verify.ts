@@ -5,7 +5,7 @@
  */
 import { ecdsaDerToRaw } from '../der/ecdsa.ts'
 import { OID } from '../der/oid.ts'
-import { type DerNode, readOid, readSingle, sequenceOf } from '../der/reader.ts'
+import { type DerNode, readBitStringBytes, readIntegerBytes, readOid, readSingle, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError, PkiNotSupportedError, PkiSignatureError } from '../errors.ts'
 import { bufferSource } from '../lib/bytes.ts'
 
@@ -37,7 +37,19 @@ const CURVES: Record<string, { namedCurve: string; size: number }> = {
 export interface SpkiAlgorithm {
   family: 'RSA' | 'ECDSA' | 'Ed25519'
   namedCurve?: string
+  /** ECDSA: the size of r and s. */
   size?: number
+  /** RSA: modulus bits. */
+  modulusLength?: number
+}
+
+/** The bit length of an RSAPublicKey's modulus (RFC 8017 A.1.1). */
+function rsaModulusLength(key: DerNode): number {
+  const [modulus] = sequenceOf(readSingle(readBitStringBytes(key)), 2) as [DerNode]
+  const bytes = readIntegerBytes(modulus)
+  const start = bytes[0] === 0 ? 1 : 0
+  const top = bytes[start] ?? 0
+  return (bytes.length - start - 1) * 8 + (top === 0 ? 0 : 32 - Math.clz32(top))
 }
 
 /**
@@ -45,12 +57,13 @@ export interface SpkiAlgorithm {
  *
  * @example
  * spkiAlgorithm(spkiDer) // { family: 'ECDSA', namedCurve: 'P-256', size: 32 }
+ * spkiAlgorithm(rsaSpki) // { family: 'RSA', modulusLength: 2048 }
  */
 export function spkiAlgorithm(spki: Uint8Array): SpkiAlgorithm {
-  const [algorithm] = sequenceOf(readSingle(spki), 2)
-  const [algOid, params] = sequenceOf(algorithm as DerNode, 1, 2)
+  const [algorithm, key] = sequenceOf(readSingle(spki), 2) as [DerNode, DerNode]
+  const [algOid, params] = sequenceOf(algorithm, 1, 2)
   const id = readOid(algOid as DerNode)
-  if (id === OID.rsaEncryption) return { family: 'RSA' }
+  if (id === OID.rsaEncryption) return { family: 'RSA', modulusLength: rsaModulusLength(key) }
   if (id === OID.ed25519) return { family: 'Ed25519' }
   if (id === OID.ecPublicKey && params) {
     const curve = CURVES[readOid(params)]

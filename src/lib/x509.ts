@@ -32,8 +32,6 @@ const KEY_USAGE_NAMES: [number, string][] = [
 /** What the rich reader adds to our own strict reading of a CSR. */
 export interface X509CsrReading {
   subjectName: string
-  /** RSA modulus bits, when the key is RSA. */
-  modulusLength?: number
   basicConstraints?: { ca: boolean; pathLen?: number }
   keyUsage?: string[]
   extKeyUsage?: string[]
@@ -64,8 +62,7 @@ function readExtensions(extensions: readonly Extension[]): ExtensionReading {
 export function readX509Csr(der: Uint8Array): X509CsrReading {
   try {
     const csr = new Pkcs10CertificateRequest(bufferSource(der))
-    const { modulusLength } = csr.publicKey.algorithm as Partial<RsaHashedKeyAlgorithm>
-    return { subjectName: csr.subject, ...(modulusLength ? { modulusLength } : {}), ...readExtensions(csr.extensions) }
+    return { subjectName: csr.subject, ...readExtensions(csr.extensions) }
   } catch (e) {
     throw new PkiFormatError('the CSR cannot be read', { cause: e })
   }

@@ -1,0 +1,50 @@
+/** Certificate serial numbers (RFC 5280 4.1.2.2; CA/B Forum BR 7.1: at least 64 bits from a CSPRNG). */
+
+/** Random octets in a serial: 128 bits, twice what the Baseline Requirements ask for. */
+const SERIAL_BYTES = 16
+
+/**
+ * A fresh serial: 16 bytes from `crypto.getRandomValues`, the high bit cleared so the INTEGER is positive without a
+ * sign octet, leading zero octets dropped (minimal DER), never zero. At most 16 octets, well under RFC 5280's 20.
+ *
+ * @example
+ * const serial = randomSerial(crypto) // Uint8Array(16) [0x4f, 0x0a, …]
+ */
+export function randomSerial(crypto: Crypto): Uint8Array {
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(SERIAL_BYTES))
+    bytes[0] = (bytes[0] as number) & 0x7f
+    let start = 0
+    while (start < bytes.length && bytes[start] === 0) start++
+    if (start < bytes.length) return bytes.subarray(start)
+  }
+}
+
+/**
+ * The serial's value in colon-separated upper-case hex, as OpenSSL prints it (no 00 sign octet): the `serialNo` of
+ * the cloud CA APIs. Takes the INTEGER content octets.
+ *
+ * @example
+ * formatSerial(Uint8Array.of(0x00, 0x8f, 0x0a)) // '8F:0A'
+ */
+export function formatSerial(content: Uint8Array): string {
+  let start = 0
+  while (start < content.length - 1 && content[start] === 0) start++
+  return Array.from(content.subarray(start), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')
+}
+
+/**
+ * Parses a serial given as colon hex, plain hex (any case), with or without a 00 sign octet, into the canonical
+ * colon form; null if it is not hex.
+ *
+ * @example
+ * normalizeSerial('4f0a') // '4F:0A'
+ */
+export function normalizeSerial(text: string): string | null {
+  const hex = text.trim().replace(/:/g, '')
+  if (hex.length === 0 || !/^[0-9a-fA-F]+$/.test(hex)) return null
+  const padded = hex.length % 2 ? `0${hex}` : hex
+  const bytes = new Uint8Array(padded.length / 2)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(padded.slice(i * 2, i * 2 + 2), 16)
+  return formatSerial(bytes)
+}

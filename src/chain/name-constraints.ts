@@ -1,0 +1,168 @@
+/**
+ * Name constraints as read from a CA certificate (RFC 5280 4.2.1.10) and the test of a subject's names against
+ * them: used when a CA issues (fail closed) and when a chain is validated.
+ */
+import { children, type DerNode, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
+import { PkiFormatError } from '../errors.ts'
+import { type NameEntry, readName } from '../names/decode.ts'
+
+/** One GeneralSubtree base. `other` stands for a form we do not check (otherName, URI, …). */
+export type Subtree =
+  | { type: 'dns'; value: string }
+  | { type: 'email'; value: string }
+  | { type: 'ip'; address: Uint8Array; mask: Uint8Array }
+  | { type: 'dir'; entries: NameEntry[] }
+  | { type: 'other'; tag: number }
+
+export interface DecodedNameConstraints {
+  permitted: Subtree[]
+  excluded: Subtree[]
+}
+
+function ascii(node: DerNode): string {
+  if (node.content.some((b) => b > 0x7f)) throw new PkiFormatError('non-ASCII name constraint')
+  return String.fromCharCode(...node.content).toLowerCase()
+}
+
+function readSubtrees(node: DerNode): Subtree[] {
+  return children(node).map((subtree) => {
+    const [base, ...limits] = sequenceOf(subtree, 1, 3) as [DerNode, ...DerNode[]]
+    // RFC 5280: minimum MUST be zero (so absent in DER), maximum MUST be absent.
+    for (const limit of limits) {
+      if (limit.tag !== 0x80 && limit.tag !== 0x81) throw new PkiFormatError('malformed GeneralSubtree')
+      if (limit.tag === 0x81 || readSmallInteger({ ...limit, tag: 0x02 }) !== 0) {
+        throw new PkiFormatError('GeneralSubtree minimum/maximum are not allowed')
+      }
+    }
+    switch (base.tag) {
+      case 0x81:
+        return { type: 'email', value: ascii(base) }
+      case 0x82:
+        return { type: 'dns', value: ascii(base) }
+      case 0x87: {
+        const n = base.content.length
+        if (n !== 8 && n !== 32) throw new PkiFormatError('an iPAddress constraint is 8 or 32 octets')
+        return { type: 'ip', address: base.content.subarray(0, n / 2), mask: base.content.subarray(n / 2) }
+      }
+      case 0xa4: {
+        const [name] = children(base)
+        if (!name || children(base).length !== 1) throw new PkiFormatError('malformed directoryName constraint')
+        return { type: 'dir', entries: readName(name) }
+      }
+      default:
+        return { type: 'other', tag: base.tag }
+    }
+  })
+}
+
+/**
+ * Decodes a nameConstraints extnValue.
+ *
+ * @example
+ * decodeNameConstraints(ext.value).permitted // [{ type: 'dns', value: 'corp.example' }]
+ */
+export function decodeNameConstraints(value: Uint8Array): DecodedNameConstraints {
+  const out: DecodedNameConstraints = { permitted: [], excluded: [] }
+  const parts = sequenceOf(readSingle(value), 1, 2)
+  for (const part of parts) {
+    if (part.tag === 0xa0 && out.permitted.length === 0) out.permitted = readSubtrees(part)
+    else if (part.tag === 0xa1 && out.excluded.length === 0) out.excluded = readSubtrees(part)
+    else throw new PkiFormatError('malformed nameConstraints')
+  }
+  return out
+}
+
+/** The names of a certificate (or of a request) that constraints apply to. */
+export interface ConstrainedNames {
+  subject: NameEntry[]
+  dnsNames: readonly string[]
+  emails: readonly string[]
+  ips: readonly Uint8Array[]
+}
+
+function dnsMatches(name: string, constraint: string): boolean {
+  const n = name.toLowerCase()
+  if (constraint === '') return true
+  // ".example.com" (the form OpenSSL and NSS accept): subdomains only. "example.com": it and every subdomain.
+  if (constraint.startsWith('.')) return n.endsWith(constraint)
+  return n === constraint || n.endsWith(`.${constraint}`)
+}
+
+function emailMatches(mailbox: string, constraint: string): boolean {
+  const at = mailbox.lastIndexOf('@')
+  const local = mailbox.slice(0, at)
+  const host = mailbox.slice(at + 1).toLowerCase()
+  if (constraint.includes('@')) {
+    const c = constraint.lastIndexOf('@')
+    return local === constraint.slice(0, c) && host === constraint.slice(c + 1).toLowerCase()
+  }
+  return constraint.startsWith('.') ? host.endsWith(constraint) : host === constraint
+}
+
+function ipMatches(ip: Uint8Array, address: Uint8Array, mask: Uint8Array): boolean {
+  if (ip.length !== address.length) return false
+  return ip.every((b, i) => (b & (mask[i] as number)) === ((address[i] as number) & (mask[i] as number)))
+}
+
+/** RFC 5280 7.1 (simplified RFC 4518 preparation): case-insensitive, insignificant spaces ignored. */
+function prepare(value: string): string {
+  return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
+}
+
+function dirMatches(subject: NameEntry[], constraint: NameEntry[]): boolean {
+  if (constraint.length > subject.length) return false
+  return constraint.every((c, i) => {
+    const s = subject[i] as NameEntry
+    return s.oid === c.oid && prepare(s.value) === prepare(c.value)
+  })
+}
+
+/** What a name that breaks a constraint looks like, for the error message. */
+export interface ConstraintViolation {
+  reason: 'name_not_permitted' | 'name_excluded'
+  kind: 'dns' | 'email' | 'ip' | 'dir'
+  name: string
+}
+
+/**
+ * Checks names against one CA's constraints; returns the first violation, or null. Permitted subtrees of a kind
+ * apply only when the CA lists some of that kind; excluded ones always apply (RFC 5280 4.2.1.10).
+ *
+ * @example
+ * findViolation(decoded, { subject, dnsNames: ['www.other.example'], emails: [], ips: [] })
+ * // { reason: 'name_not_permitted', kind: 'dns', name: 'www.other.example' }
+ */
+export function findViolation(nc: DecodedNameConstraints, names: ConstrainedNames): ConstraintViolation | null {
+  const checks: { kind: ConstraintViolation['kind']; values: { text: string; match: (s: Subtree) => boolean }[] }[] = [
+    {
+      kind: 'dns',
+      values: names.dnsNames.map((d) => ({ text: d, match: (s) => s.type === 'dns' && dnsMatches(d, s.value) })),
+    },
+    {
+      kind: 'email',
+      values: names.emails.map((e) => ({ text: e, match: (s) => s.type === 'email' && emailMatches(e, s.value) })),
+    },
+    {
+      kind: 'ip',
+      values: names.ips.map((ip) => ({
+        text: Array.from(ip).join(ip.length === 4 ? '.' : ','),
+        match: (s) => s.type === 'ip' && ipMatches(ip, s.address, s.mask),
+      })),
+    },
+    {
+      kind: 'dir',
+      values:
+        names.subject.length > 0
+          ? [{ text: names.subject.map((e) => e.value).join(', '), match: (s) => s.type === 'dir' && dirMatches(names.subject, s.entries) }]
+          : [],
+    },
+  ]
+  for (const { kind, values } of checks) {
+    const permitted = nc.permitted.filter((s) => s.type === kind)
+    for (const { text, match } of values) {
+      if (nc.excluded.some(match)) return { reason: 'name_excluded', kind, name: text }
+      if (permitted.length > 0 && !permitted.some(match)) return { reason: 'name_not_permitted', kind, name: text }
+    }
+  }
+  return null
+}
