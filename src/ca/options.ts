@@ -58,7 +58,8 @@ export function validity(
 export function assertActive(ca: CertificateAuthority, validFrom: Date, validTo: Date, at: Date): void {
   if (ca.status !== 'ACTIVE') throw new PkiStateError(ca.status, `the CA is ${ca.status}: it cannot sign`)
   if (at > validTo) throw new PkiStateError('EXPIRED', `the CA certificate expired on ${validTo.toISOString()}`)
-  if (at < validFrom) throw new PkiStateError(ca.status, `the CA certificate is valid only from ${validFrom.toISOString()}`)
+  if (at < validFrom)
+    throw new PkiStateError(ca.status, `the CA certificate is valid only from ${validFrom.toISOString()}`)
 }
 
 /**
@@ -69,7 +70,13 @@ export function assertActive(ca: CertificateAuthority, validFrom: Date, validTo:
  */
 export function checkCaRecord(ca: unknown, name = 'ca'): asserts ca is CertificateAuthority {
   const c = ca as Partial<CertificateAuthority> | null
-  if (typeof c !== 'object' || c === null || typeof c.status !== 'string' || !c.keys?.privateKey || !Array.isArray(c.chain)) {
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.status !== 'string' ||
+    !c.keys?.privateKey ||
+    !Array.isArray(c.chain)
+  ) {
     throw new TypeError(`${name} must be a CertificateAuthority record`)
   }
 }

@@ -8,8 +8,8 @@ import { type CertificateParts, readCertificate, readSubjectKeyId } from '../cer
 import { type DecodedNameConstraints, decodeNameConstraints } from '../chain/name-constraints.ts'
 import { OID } from '../der/oid.ts'
 import { PkiKeyMismatchError, PkiStateError } from '../errors.ts'
-import { bytesEqual } from '../lib/bytes.ts'
 import { specOf } from '../keys/detect.ts'
+import { bytesEqual } from '../lib/bytes.ts'
 import { decodePem } from '../pem/index.ts'
 import type { CertificateAuthority } from './types.ts'
 

@@ -87,7 +87,8 @@ function directoryConstraint(field: string, d: unknown): DirectoryNameConstraint
     if (value === undefined) continue
     if (typeof value !== 'string') throw new TypeError(`${field}.${type} must be a string`)
     const text = value.trim()
-    if (text.length === 0 || text.length > 128) throw new PkiArgumentError(`${field}.${type}`, `${field}.${type} must be 1..128 characters`)
+    if (text.length === 0 || text.length > 128)
+      throw new PkiArgumentError(`${field}.${type}`, `${field}.${type} must be 1..128 characters`)
     if (type === 'country' && !/^[A-Z]{2}$/.test(text.toUpperCase())) {
       throw new PkiArgumentError(`${field}.${type}`, 'country must be two letters')
     }
@@ -133,7 +134,8 @@ export function checkNameConstraints(nc: unknown, field = 'nameConstraints'): Na
   }
   for (const key of ['permittedIps', 'excludedIps'] as const) {
     const items = list(`${field}.${key}`, input[key]).map((t, i) => {
-      if (!parseCidr(t)) throw new PkiArgumentError(`${field}.${key}[${i}]`, `${t} is not a CIDR range such as 10.0.0.0/8`)
+      if (!parseCidr(t))
+        throw new PkiArgumentError(`${field}.${key}[${i}]`, `${t} is not a CIDR range such as 10.0.0.0/8`)
       return t
     })
     if (items.length) out[key] = items

@@ -6,9 +6,9 @@ import { ecdsaDerToRaw } from '../der/ecdsa.ts'
 import { encodeTime } from '../der/time.ts'
 import { bitString, contextTag, integer, sequence } from '../der/writer.ts'
 import { PkiSignatureError } from '../errors.ts'
-import { bufferSource } from '../lib/bytes.ts'
 import { signBytes } from '../keys/sign.ts'
 import type { KeyTypeSpec } from '../keys/types.ts'
+import { bufferSource } from '../lib/bytes.ts'
 import {
   authorityInfoAccess,
   authorityKeyIdentifier,
@@ -100,7 +100,12 @@ export async function createCertificate(crypto: Crypto, t: CertificateTemplate, 
  * @example
  * await checkSignature(crypto, signer, tbs, signature)
  */
-export async function checkSignature(crypto: Crypto, signer: Signer, data: Uint8Array, signature: Uint8Array): Promise<void> {
+export async function checkSignature(
+  crypto: Crypto,
+  signer: Signer,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
   const raw = signer.spec.ecdsaSize ? ecdsaDerToRaw(signature, signer.spec.ecdsaSize) : signature
   const ok = await crypto.subtle.verify(signer.spec.sign, signer.publicKey, bufferSource(raw), bufferSource(data))
   if (!ok) throw new PkiSignatureError('the new signature does not verify with the issuer public key: refusing it')

@@ -6,8 +6,8 @@ import { OID, oid } from '../der/oid.ts'
 import { boolean, contextTag, integer, namedBits, octetString, sequence } from '../der/writer.ts'
 import { utf8 } from '../lib/bytes.ts'
 import { encodeGeneralNames, encodeName, type GeneralNamesInput } from '../names/encode.ts'
-import { KEY_USAGE_BITS, type KeyUsage, type NameConstraints } from './types.ts'
 import { directoryNameAttributes, parseCidr } from './constraints.ts'
+import { KEY_USAGE_BITS, type KeyUsage, type NameConstraints } from './types.ts'
 
 const NO_BYTES = new Uint8Array(0)
 

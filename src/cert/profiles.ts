@@ -15,7 +15,14 @@
 import { EXT_KEY_USAGES, type KeyUsage } from './types.ts'
 
 /** The profile names. */
-export type Profile = 'root-ca' | 'subordinate-ca' | 'tls-server' | 'tls-client' | 'tls-server-client' | 'email' | 'code-signing'
+export type Profile =
+  | 'root-ca'
+  | 'subordinate-ca'
+  | 'tls-server'
+  | 'tls-client'
+  | 'tls-server-client'
+  | 'email'
+  | 'code-signing'
 
 /** What a profile writes. */
 export interface ProfileSpec {
@@ -28,7 +35,13 @@ export interface ProfileSpec {
   commonNameInSan: 'dns-or-ip' | 'email' | false
 }
 
-const CA: ProfileSpec = { isCa: true, keyUsage: ['keyCertSign', 'cRLSign'], rsaKeyUsage: [], extKeyUsage: [], commonNameInSan: false }
+const CA: ProfileSpec = {
+  isCa: true,
+  keyUsage: ['keyCertSign', 'cRLSign'],
+  rsaKeyUsage: [],
+  extKeyUsage: [],
+  commonNameInSan: false,
+}
 
 /** The profile table. */
 export const PROFILES: Readonly<Record<Profile, ProfileSpec>> = {

@@ -82,7 +82,8 @@ function readExtensions(node: DerNode): Map<string, RawExtension> {
     let critical = false
     if (fields.length === 3) {
       const flag = fields[1] as DerNode
-      if (flag.tag !== 0x01 || flag.content[0] !== 0xff) throw new PkiFormatError(`extension ${id}: critical FALSE must be omitted`)
+      if (flag.tag !== 0x01 || flag.content[0] !== 0xff)
+        throw new PkiFormatError(`extension ${id}: critical FALSE must be omitted`)
       critical = true
     }
     if (out.has(id)) throw new PkiFormatError(`extension ${id} appears twice (RFC 5280 4.2)`)
@@ -115,11 +116,13 @@ export function readCertificate(der: Uint8Array): CertificateParts {
     i = 1
   }
   const [serialNode, innerSig, issuer, validity, subject, spki, ...rest] = fields.slice(i) as DerNode[]
-  if (!serialNode || !innerSig || !issuer || !validity || !subject || !spki) throw new PkiFormatError('truncated certificate')
+  if (!serialNode || !innerSig || !issuer || !validity || !subject || !spki)
+    throw new PkiFormatError('truncated certificate')
   const serial = readIntegerBytes(serialNode)
   // RFC 5280 4.1.2.2: positive, at most 20 octets (a leading 00 sign octet does not count against the value).
   if ((serial[0] as number) & 0x80) throw new PkiFormatError('negative serial number')
-  if (serial.length > 21 || (serial.length === 21 && serial[0] !== 0)) throw new PkiFormatError('serial number longer than 20 octets')
+  if (serial.length > 21 || (serial.length === 21 && serial[0] !== 0))
+    throw new PkiFormatError('serial number longer than 20 octets')
   if (serial.every((b) => b === 0)) throw new PkiFormatError('serial number zero')
   if (!bytesSame(innerSig.bytes, sigAlg.bytes)) {
     throw new PkiFormatError('signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 4.1.1.2)')
@@ -211,4 +214,3 @@ export function readAuthorityKeyId(ext: RawExtension | undefined): Uint8Array | 
 export function readSubjectKeyId(ext: RawExtension | undefined): Uint8Array | null {
   return ext ? readOctetString(readSingle(ext.value)) : null
 }
-

@@ -153,7 +153,12 @@ export function findViolation(nc: DecodedNameConstraints, names: ConstrainedName
       kind: 'dir',
       values:
         names.subject.length > 0
-          ? [{ text: names.subject.map((e) => e.value).join(', '), match: (s) => s.type === 'dir' && dirMatches(names.subject, s.entries) }]
+          ? [
+              {
+                text: names.subject.map((e) => e.value).join(', '),
+                match: (s) => s.type === 'dir' && dirMatches(names.subject, s.entries),
+              },
+            ]
           : [],
     },
   ]

@@ -4,11 +4,12 @@
  * pathLen (self-issued intermediates not counted), and a self-signed anchor. Failure is a PkiChainError with the
  * reason and the depth (0 = leaf) where it failed.
  */
+
+import { type CertificateParts, readBasicConstraints, readKeyUsageBits } from '../cert/read.ts'
 import { OID } from '../der/oid.ts'
 import { PkiChainError, PkiError } from '../errors.ts'
-import { bytesEqual } from '../lib/bytes.ts'
 import { verifySignature } from '../keys/verify.ts'
-import { type CertificateParts, readBasicConstraints, readKeyUsageBits } from '../cert/read.ts'
+import { bytesEqual } from '../lib/bytes.ts'
 
 const KEY_CERT_SIGN = 5
 
@@ -16,13 +17,23 @@ function isSelfIssued(c: CertificateParts): boolean {
   return bytesEqual(c.issuer, c.subject)
 }
 
-async function checkSignedBy(crypto: Crypto, child: CertificateParts, issuer: CertificateParts, depth: number): Promise<void> {
+async function checkSignedBy(
+  crypto: Crypto,
+  child: CertificateParts,
+  issuer: CertificateParts,
+  depth: number,
+): Promise<void> {
   try {
     await verifySignature(crypto, issuer.spki, child.signatureAlgorithm, child.tbs, child.signature)
   } catch (e) {
-    throw new PkiChainError('signature_invalid', depth, `the certificate at depth ${depth} is not signed by its issuer`, {
-      cause: e,
-    })
+    throw new PkiChainError(
+      'signature_invalid',
+      depth,
+      `the certificate at depth ${depth} is not signed by its issuer`,
+      {
+        cause: e,
+      },
+    )
   }
 }
 
@@ -37,10 +48,18 @@ export async function checkPath(crypto: Crypto, path: readonly CertificateParts[
   for (let depth = 0; depth <= last; depth++) {
     const cert = path[depth] as CertificateParts
     if (at < cert.notBefore) {
-      throw new PkiChainError('not_yet_valid', depth, `the certificate at depth ${depth} is valid from ${cert.notBefore.toISOString()}`)
+      throw new PkiChainError(
+        'not_yet_valid',
+        depth,
+        `the certificate at depth ${depth} is valid from ${cert.notBefore.toISOString()}`,
+      )
     }
     if (at > cert.notAfter) {
-      throw new PkiChainError('expired', depth, `the certificate at depth ${depth} expired on ${cert.notAfter.toISOString()}`)
+      throw new PkiChainError(
+        'expired',
+        depth,
+        `the certificate at depth ${depth} expired on ${cert.notAfter.toISOString()}`,
+      )
     }
     const issuer = path[depth + 1] ?? cert
     if (!bytesEqual(cert.issuer, issuer.subject)) {
@@ -64,13 +83,21 @@ export async function checkPath(crypto: Crypto, path: readonly CertificateParts[
       throw e
     }
     if (!bc.isCa || (usage && !usage.has(KEY_CERT_SIGN))) {
-      throw new PkiChainError('not_authorized_to_sign', depth, `the certificate at depth ${depth} is not a CA certificate`)
+      throw new PkiChainError(
+        'not_authorized_to_sign',
+        depth,
+        `the certificate at depth ${depth} is not a CA certificate`,
+      )
     }
     if (bc.pathLen !== undefined) {
       // RFC 5280 6.1.4 (l)/(m): count the non-self-issued CA certificates below this one, leaf excluded.
       const below = path.slice(1, depth).filter((c) => !isSelfIssued(c)).length
       if (below > bc.pathLen) {
-        throw new PkiChainError('path_len_exceeded', depth, `the CA at depth ${depth} allows ${bc.pathLen} CA certificate(s) below it`)
+        throw new PkiChainError(
+          'path_len_exceeded',
+          depth,
+          `the CA at depth ${depth} allows ${bc.pathLen} CA certificate(s) below it`,
+        )
       }
     }
   }

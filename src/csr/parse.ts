@@ -11,10 +11,10 @@ import {
   readString,
   sequenceOf,
 } from '../der/reader.ts'
-import { PkiFormatError } from '../errors.ts'
+import { PkiError, PkiFormatError, PkiSignatureError } from '../errors.ts'
 import { keyTypeOfSpki } from '../keys/detect.ts'
 import type { KeyType } from '../keys/types.ts'
-import { signatureAlgorithmOf, spkiAlgorithm } from '../keys/verify.ts'
+import { signatureAlgorithmOf, spkiAlgorithm, verifySignature } from '../keys/verify.ts'
 import { readX509Csr } from '../lib/x509.ts'
 import { readGeneralNames, readName, type SubjectFields, subjectFields } from '../names/decode.ts'
 import { formatIp } from '../names/ip.ts'
@@ -75,25 +75,23 @@ const SIGNATURE_NAMES: Record<string, string> = {
   [OID.ed25519]: 'ED25519',
 }
 
-/** The parts of a CSR that signature verification needs. */
-export interface CsrParts {
+/**
+ * A CSR after the strict reading that every use shares (parseCsr, verifyCsr, signing): RFC 2986 section 4,
+ * DER only, version 0, attributes with at least one value and each type once, extensions each once with critical
+ * FALSE omitted. Byte fields are views into `der`.
+ */
+export interface CsrBody {
+  der: Uint8Array
+  /** CertificationRequestInfo: what the signature covers. */
   info: DerNode
+  subject: DerNode
   spki: Uint8Array
   signatureAlgorithm: DerNode
   signature: Uint8Array
-}
-
-/**
- * Splits a CSR into its parts after the strict DER check: CertificationRequest (RFC 2986 section 4.2).
- *
- * @example
- * const { info, spki } = splitCsr(der)
- */
-export function splitCsr(der: Uint8Array): CsrParts {
-  assertDer(der)
-  const [info, signatureAlgorithm, signature] = sequenceOf(readSingle(der), 3) as [DerNode, DerNode, DerNode]
-  const [, , spki] = sequenceOf(info, 4) as [DerNode, DerNode, DerNode, DerNode]
-  return { info, spki: spki.bytes, signatureAlgorithm, signature: readBitStringBytes(signature) }
+  extensions: CsrExtension[]
+  /** extnValue of each requested extension, by OID. */
+  extensionValues: Map<string, Uint8Array>
+  challengePassword?: string
 }
 
 /** The requested extensions, and each one's extnValue by OID. */
@@ -120,12 +118,73 @@ function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; 
   return { extensions, values: extnValues }
 }
 
-function toDer(input: string | Uint8Array): Uint8Array {
+/**
+ * The DER of a CSR given as PEM (one `CERTIFICATE REQUEST` block, `NEW CERTIFICATE REQUEST` accepted) or DER.
+ *
+ * @example
+ * csrDer(pemText)
+ */
+export function csrDer(input: string | Uint8Array): Uint8Array {
   if (input instanceof Uint8Array) return input
   if (typeof input !== 'string') throw new TypeError('expected a PEM string or DER bytes')
   const blocks = decodePem(input, { label: 'CERTIFICATE REQUEST' })
   if (blocks.length !== 1) throw new PkiFormatError(`expected one CERTIFICATE REQUEST, found ${blocks.length}`)
   return (blocks[0] as { der: Uint8Array }).der
+}
+
+/**
+ * Reads a CSR strictly (see {@link CsrBody}) without checking its signature.
+ *
+ * @example
+ * const body = readCsrBody(csrDer(pem))
+ */
+export function readCsrBody(der: Uint8Array): CsrBody {
+  assertDer(der)
+  const [info, signatureAlgorithm, signature] = sequenceOf(readSingle(der), 3) as [DerNode, DerNode, DerNode]
+  const [version, subject, spki, attributesNode] = sequenceOf(info, 4) as [DerNode, DerNode, DerNode, DerNode]
+  if (readSmallInteger(version) !== 0) throw new PkiFormatError('unsupported CSR version: RFC 2986 defines v1 (0) only')
+  if (attributesNode.tag !== 0xa0) throw new PkiFormatError('the CSR attributes [0] are missing')
+  sequenceOf(spki, 2)
+
+  let requested: ReturnType<typeof readExtensionRequest> = { extensions: [], values: new Map() }
+  let challengePassword: string | undefined
+  const seen = new Set<string>()
+  for (const attribute of children(attributesNode)) {
+    const [type, set] = sequenceOf(attribute, 2) as [DerNode, DerNode]
+    const id = readOid(type)
+    // RFC 2986 4.1: values SET SIZE(1..MAX); X.501 allows one Attribute of each type.
+    const values = sequenceOf(set, 1, Number.POSITIVE_INFINITY, 0x31)
+    if (seen.has(id)) throw new PkiFormatError(`attribute ${id} appears twice`)
+    seen.add(id)
+    if (id === OID.extensionRequest) requested = readExtensionRequest(values)
+    else if (id === OID.challengePassword) challengePassword = readString(values[0] as DerNode)
+  }
+  return {
+    der,
+    info,
+    subject,
+    spki: spki.bytes,
+    signatureAlgorithm,
+    signature: readBitStringBytes(signature),
+    extensions: requested.extensions,
+    extensionValues: requested.values,
+    ...(challengePassword !== undefined ? { challengePassword } : {}),
+  }
+}
+
+/**
+ * Checks the self-signature of a CSR read by {@link readCsrBody} (its proof of possession, RFC 2986 section 3).
+ *
+ * @example
+ * await checkCsrSignature(crypto, body)
+ */
+export async function checkCsrSignature(crypto: Crypto, body: CsrBody): Promise<void> {
+  try {
+    await verifySignature(crypto, body.spki, body.signatureAlgorithm, body.info.bytes, body.signature)
+  } catch (e) {
+    if (e instanceof PkiError) throw e
+    throw new PkiSignatureError('the CSR signature cannot be verified', { cause: e })
+  }
 }
 
 /**
@@ -139,28 +198,11 @@ function toDer(input: string | Uint8Array): Uint8Array {
  * info.dnsNames           // ['api.example.com']
  */
 export function parseCsr(input: string | Uint8Array): CsrInfo {
-  const der = toDer(input)
-  const { info, spki, signatureAlgorithm } = splitCsr(der)
-  const [version, subject, , attributesNode] = sequenceOf(info, 4) as [DerNode, DerNode, DerNode, DerNode]
-  if (readSmallInteger(version) !== 0) throw new PkiFormatError('unsupported CSR version: RFC 2986 defines v1 (0) only')
-  if (attributesNode.tag !== 0xa0) throw new PkiFormatError('the CSR attributes [0] are missing')
-
-  let requestedExtensions: ReturnType<typeof readExtensionRequest> = { extensions: [], values: new Map() }
-  let challengePassword: string | undefined
-  const seen = new Set<string>()
-  for (const attribute of children(attributesNode)) {
-    const [type, set] = sequenceOf(attribute, 2) as [DerNode, DerNode]
-    const id = readOid(type)
-    // RFC 2986 4.1: values SET SIZE(1..MAX); X.501 allows one Attribute of each type.
-    const values = sequenceOf(set, 1, Number.POSITIVE_INFINITY, 0x31)
-    if (seen.has(id)) throw new PkiFormatError(`attribute ${id} appears twice`)
-    seen.add(id)
-    if (id === OID.extensionRequest) requestedExtensions = readExtensionRequest(values)
-    else if (id === OID.challengePassword) challengePassword = readString(values[0] as DerNode)
-  }
-
+  const der = csrDer(input)
+  const body = readCsrBody(der)
+  const { spki, signatureAlgorithm, challengePassword } = body
   const sans = { dnsNames: [] as string[], emails: [] as string[], ips: [] as string[], uris: [] as string[] }
-  const sanValue = requestedExtensions.values.get(OID.subjectAltName)
+  const sanValue = body.extensionValues.get(OID.subjectAltName)
   if (sanValue) {
     const names = readGeneralNames(readSingle(sanValue))
     sans.dnsNames = names.dnsNames
@@ -183,14 +225,14 @@ export function parseCsr(input: string | Uint8Array): CsrInfo {
   if (rich.keyUsage) requested.keyUsage = rich.keyUsage
   if (rich.extKeyUsage) requested.extKeyUsage = rich.extKeyUsage
   return {
-    subject: subjectFields(readName(subject)),
+    subject: subjectFields(readName(body.subject)),
     subjectName: rich.subjectName,
     ...sans,
     publicKey,
     keyType: keyTypeOfSpki(key),
     signatureAlgorithm: SIGNATURE_NAMES[sig.oid] ?? sig.oid,
     ...(challengePassword !== undefined ? { challengePassword } : {}),
-    extensions: requestedExtensions.extensions,
+    extensions: body.extensions,
     requested,
     der,
     pem: encodePem('CERTIFICATE REQUEST', der),

@@ -1,0 +1,244 @@
+import { createCertificate } from '../cert/create.ts'
+import { PROFILES, type Profile } from '../cert/profiles.ts'
+import { formatSerial, randomSerial } from '../cert/serial.ts'
+import { findViolation } from '../chain/name-constraints.ts'
+import { OID } from '../der/oid.ts'
+import { PkiArgumentError } from '../errors.ts'
+import { exportPrivateKey } from '../keys/export.ts'
+import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
+import type { KeyType } from '../keys/types.ts'
+import type { NameEntry } from '../names/decode.ts'
+import { normalizeDnsName } from '../names/dns.ts'
+import { normalizeEmail } from '../names/email.ts'
+import { encodeName } from '../names/encode.ts'
+import { parseIp } from '../names/ip.ts'
+import { checkX509Parameters } from '../names/subject.ts'
+import type { NameAttribute, X509Parameters } from '../names/types.ts'
+import { encodePem } from '../pem/index.ts'
+import { assertActive, checkCaRecord, runtime, validity } from './options.ts'
+import { readRequest } from './request.ts'
+import { caContext } from './signer.ts'
+import type { CertificateAuthority, IssuedCertificate, Runtime } from './types.ts'
+
+/** The profiles an end-entity issuance takes (CA certificates come from signSubordinateCa). */
+const END_ENTITY_PROFILES = ['tls-server', 'tls-client', 'tls-server-client', 'email', 'code-signing'] as const
+
+function checkProfile(profile: unknown): Profile {
+  if (profile === undefined) return 'tls-server'
+  if (typeof profile !== 'string') throw new TypeError('profile must be a string')
+  if (!(END_ENTITY_PROFILES as readonly string[]).includes(profile)) {
+    throw new PkiArgumentError(
+      'profile',
+      `profile must be one of ${END_ENTITY_PROFILES.join(', ')} (CA certificates: signSubordinateCa)`,
+    )
+  }
+  return profile as Profile
+}
+
+/** What an issuance puts into a certificate, whatever it came from (parameters or a CSR). */
+interface Subject {
+  name: Uint8Array
+  entries: NameEntry[]
+  dnsNames: string[]
+  emails: string[]
+  ips: Uint8Array[]
+  spki: Uint8Array
+  keyType: KeyType
+}
+
+/**
+ * Applies the profile's rule for the commonName (CA/B BR 7.1.4.3: a TLS certificate's CN, if present, is one of
+ * its SANs) and returns the SANs to write. `field` names the input to blame.
+ */
+function sansFor(profile: Profile, subject: Subject, field: string): Pick<Subject, 'dnsNames' | 'emails' | 'ips'> {
+  const dnsNames = [...subject.dnsNames]
+  const emails = [...subject.emails]
+  const ips = [...subject.ips]
+  const cn = subject.entries.find((e) => e.oid === OID.commonName)?.value
+  const rule = PROFILES[profile].commonNameInSan
+  if (rule === 'dns-or-ip' && cn !== undefined) {
+    const ip = parseIp(cn)
+    const dns = ip ? null : normalizeDnsName(cn, { wildcard: true })
+    if (ip) {
+      if (!ips.some((x) => x.length === ip.length && x.every((b, i) => b === ip[i]))) ips.push(ip)
+    } else if (dns) {
+      if (!dnsNames.includes(dns)) dnsNames.unshift(dns)
+    } else {
+      throw new PkiArgumentError(
+        field,
+        `for a ${profile} certificate the common name must be a DNS name or an IP address`,
+      )
+    }
+  }
+  if (rule === 'email' && cn !== undefined && cn.includes('@')) {
+    const mailbox = normalizeEmail(cn)
+    if (mailbox && !emails.includes(mailbox)) emails.unshift(mailbox)
+  }
+  if (rule === 'dns-or-ip' && dnsNames.length === 0 && ips.length === 0) {
+    throw new PkiArgumentError(field, `a ${profile} certificate needs a DNS name or an IP address`)
+  }
+  if (rule === 'email' && emails.length === 0) {
+    throw new PkiArgumentError(field, 'an email certificate needs an e-mail address')
+  }
+  return { dnsNames, emails, ips }
+}
+
+async function issue(
+  crypto: Crypto,
+  at: Date,
+  ca: CertificateAuthority,
+  subject: Subject,
+  profile: Profile,
+  period: unknown,
+  field: string,
+): Promise<Omit<IssuedCertificate, 'privateKey'>> {
+  const context = await caContext(crypto, ca)
+  const { notBefore, notAfter } = validity(at, period, context.certificate.notAfter)
+  assertActive(ca, context.certificate.notBefore, context.certificate.notAfter, at)
+  const sans = sansFor(profile, subject, field)
+  for (const nc of context.constraints) {
+    const violation = findViolation(nc, { subject: subject.entries, ...sans })
+    if (violation) {
+      throw new PkiArgumentError(
+        field,
+        `${violation.name} is ${violation.reason === 'name_excluded' ? 'excluded by' : 'not permitted by'} the CA's name constraints`,
+      )
+    }
+  }
+  const spec = PROFILES[profile]
+  const isRsa = subject.keyType.startsWith('RSA')
+  const serialNumber = randomSerial(crypto)
+  const der = await createCertificate(
+    crypto,
+    {
+      serialNumber,
+      subject: subject.name,
+      notBefore,
+      notAfter,
+      publicKey: subject.spki,
+      isCa: false,
+      keyUsage: isRsa ? [...spec.keyUsage, ...spec.rsaKeyUsage] : spec.keyUsage,
+      extKeyUsage: spec.extKeyUsage,
+      ...sans,
+      ...(ca.settings.crlUrls ? { crlUrls: ca.settings.crlUrls } : {}),
+      ...(ca.settings.ocspUrl ? { ocspUrl: ca.settings.ocspUrl } : {}),
+      ...(ca.settings.caIssuersUrl ? { caIssuersUrl: ca.settings.caIssuersUrl } : {}),
+    },
+    context.signer,
+  )
+  const issuer = ca.certificate as string
+  return {
+    certificate: encodePem('CERTIFICATE', der),
+    serialNo: formatSerial(serialNumber),
+    caChain: [issuer, ...ca.chain].join(''),
+    ocspResponder: ca.settings.ocspUrl ?? '',
+    issuer,
+  }
+}
+
+/** Options of {@link issueCertificate}. */
+export interface IssueCertificateRequest extends Runtime {
+  /** The new key's type (default 'EC256'). */
+  keyType?: KeyType
+  /** Days, 1..3650, or 'MAX' (until the CA's own notAfter). Default 365. */
+  period?: number | 'MAX'
+  x509Parameters: X509Parameters
+  /** Default 'tls-server' (the commonName also goes into the SAN). */
+  profile?: Profile
+}
+
+/**
+ * Issues a certificate for a new key made here: the cloud CAs' "issue certificate" call. The subject key is
+ * generated on this machine and returned once as PKCS#8 PEM (the caller asked for a new key); the certificate is
+ * checked against the CA key before it is returned.
+ *
+ * @example
+ * const { certificate, privateKey, serialNo, caChain } = await issueCertificate(ca, {
+ *   keyType: 'EC256', period: 90, x509Parameters: { commonName: 'api.example.com', altName: 'www.example.com' } })
+ */
+export async function issueCertificate(
+  ca: CertificateAuthority,
+  req: IssueCertificateRequest,
+): Promise<IssuedCertificate> {
+  checkCaRecord(ca)
+  if (typeof req !== 'object' || req === null) throw new TypeError('issueCertificate takes a request object')
+  const checked = checkX509Parameters(req.x509Parameters)
+  const keyType = req.keyType ?? 'EC256'
+  keyTypeSpec(keyType)
+  const profile = checkProfile(req.profile)
+  const period = req.period ?? 365
+  const { crypto, at } = runtime(req)
+  // Refuse before making a key: status, period and names are known without one.
+  const context = await caContext(crypto, ca)
+  assertActive(ca, context.certificate.notBefore, context.certificate.notAfter, at)
+  validity(at, period, context.certificate.notAfter)
+
+  const keys = await generateKeyPair(keyType, { extractable: true, crypto })
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
+  const attributes = subjectAttributesFor(profile, checked.attributes)
+  const subject: Subject = {
+    name: encodeName(attributes),
+    entries: attributes.map((a) => ({ oid: a.oid, value: a.value })),
+    dnsNames: checked.dnsNames,
+    emails: checked.emails,
+    ips: checked.ips,
+    spki,
+    keyType,
+  }
+  const issued = await issue(crypto, at, ca, subject, profile, period, 'x509Parameters.commonName')
+  return { privateKey: await exportPrivateKey(keys.privateKey, { crypto }), ...issued }
+}
+
+/** For TLS profiles a DNS-name commonName is written in its normalised (lower-case, punycode) form, as in the SAN. */
+function subjectAttributesFor(profile: Profile, attributes: readonly NameAttribute[]): NameAttribute[] {
+  if (PROFILES[profile].commonNameInSan !== 'dns-or-ip') return [...attributes]
+  return attributes.map((a) => {
+    if (a.type !== 'commonName' || parseIp(a.value)) return a
+    const dns = normalizeDnsName(a.value, { wildcard: true })
+    return dns ? { ...a, value: dns } : a
+  })
+}
+
+/** Options of {@link signCsr}. */
+export interface SignCsrOptions extends Runtime {
+  /** Days, 1..3650, or 'MAX'. Default 365. */
+  period?: number | 'MAX'
+  /** Default 'tls-server'. */
+  profile?: Profile
+}
+
+/**
+ * Signs a CSR made elsewhere (the key never comes here): verifies its signature first (PkiSignatureError), takes
+ * its subject and SANs, and lets the profile, never the CSR, decide basicConstraints and key usages.
+ *
+ * @example
+ * const { certificate, serialNo } = await signCsr(ca, csrPem, { period: 30, profile: 'tls-client' })
+ */
+export async function signCsr(
+  ca: CertificateAuthority,
+  csr: string | Uint8Array,
+  o: SignCsrOptions = {},
+): Promise<Omit<IssuedCertificate, 'privateKey'>> {
+  checkCaRecord(ca)
+  const profile = checkProfile(o.profile)
+  const { crypto, at } = runtime(o)
+  const request = await readRequest(crypto, csr)
+  const subject: Subject = {
+    name: request.subject,
+    entries: request.subjectEntries,
+    dnsNames: request.dnsNames.map((d) => {
+      const name = normalizeDnsName(d, { wildcard: true })
+      if (!name) throw new PkiArgumentError('csr', `the CSR asks for an invalid DNS name ${JSON.stringify(d)}`)
+      return name
+    }),
+    emails: request.emails.map((e) => {
+      const mailbox = normalizeEmail(e)
+      if (!mailbox) throw new PkiArgumentError('csr', `the CSR asks for an invalid e-mail address ${JSON.stringify(e)}`)
+      return mailbox
+    }),
+    ips: request.ips,
+    spki: request.spki,
+    keyType: request.keyType,
+  }
+  return issue(crypto, at, ca, subject, profile, o.period ?? 365, 'csr')
+}
