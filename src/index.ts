@@ -3,6 +3,27 @@
  * Private keys are made on the client and never leave it. Named exports only (DESIGN.md).
  */
 
+export type { GenerateCrlOptions } from './ca/crl.ts'
+export { generateCrl } from './ca/crl.ts'
+export type { IssueCertificateRequest, SignCsrOptions } from './ca/issue.ts'
+export { issueCertificate, signCsr } from './ca/issue.ts'
+export { REVOCATION_REASONS, revokeCertificate } from './ca/revoke.ts'
+export type { CreateRootCaOptions } from './ca/root.ts'
+export { createRootCa } from './ca/root.ts'
+export { disableCa, enableCa } from './ca/status.ts'
+export type { CreateSubordinateCaOptions, SignSubordinateCaOptions } from './ca/subordinate.ts'
+export { createSubordinateCa, getCaCsr, importCaCertificate, signSubordinateCa } from './ca/subordinate.ts'
+export type {
+  CaSettings,
+  CaStatus,
+  CertificateAuthority,
+  IssuedCertificate,
+  RevocationReason,
+  Runtime,
+} from './ca/types.ts'
+export type { Profile } from './cert/profiles.ts'
+export { PROFILES } from './cert/profiles.ts'
+export type { DirectoryNameConstraint, KeyUsage, NameConstraints } from './cert/types.ts'
 export type { CreateCsrOptions } from './csr/create.ts'
 export { createCsr } from './csr/create.ts'
 export type { CsrExtension, CsrInfo } from './csr/parse.ts'

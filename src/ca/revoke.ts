@@ -1,0 +1,67 @@
+import { normalizeSerial } from '../cert/serial.ts'
+import { PkiArgumentError, PkiStateError } from '../errors.ts'
+import { checkCaRecord, runtime } from './options.ts'
+import type { CertificateAuthority, RevocationReason, Runtime } from './types.ts'
+
+/** CRLReason codes (RFC 5280 5.3.1); 7 is not used. */
+export const REVOCATION_REASONS: Readonly<Record<RevocationReason, number>> = {
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  removeFromCRL: 8,
+  privilegeWithdrawn: 9,
+  aACompromise: 10,
+}
+
+/**
+ * A reason given as the RFC 5280 name (`keyCompromise`) or the cloud APIs' form (`KEY_COMPROMISE`,
+ * `A_A_COMPROMISE`); default `unspecified`.
+ *
+ * @example
+ * revocationReason('KEY_COMPROMISE') // 'keyCompromise'
+ */
+export function revocationReason(reason: unknown): RevocationReason {
+  if (reason === undefined) return 'unspecified'
+  if (typeof reason !== 'string') throw new TypeError('reason must be a string')
+  const key = reason.replace(/_/g, '').toLowerCase()
+  const match = (Object.keys(REVOCATION_REASONS) as RevocationReason[]).find((r) => r.toLowerCase() === key)
+  if (!match)
+    throw new PkiArgumentError(
+      'reason',
+      `unknown revocation reason ${reason}: use one of ${Object.keys(REVOCATION_REASONS).join(', ')}`,
+    )
+  return match
+}
+
+/**
+ * Records a certificate of this CA as revoked; the next {@link generateCrl} lists it. Returns the updated record
+ * (the input is not changed). The serial is taken in any hex form (`4F:0A…`, `4f0a…`).
+ *
+ * @example
+ * const updated = await revokeCertificate(ca, issued.serialNo, 'keyCompromise')
+ * const { crl } = await generateCrl(updated)
+ */
+export async function revokeCertificate(
+  ca: CertificateAuthority,
+  serialNo: string,
+  reason?: RevocationReason | string,
+  o: Runtime = {},
+): Promise<CertificateAuthority> {
+  checkCaRecord(ca)
+  if (typeof serialNo !== 'string') throw new TypeError('serialNo must be a string')
+  const serial = normalizeSerial(serialNo)
+  if (!serial || serial.split(':').length > 20)
+    throw new PkiArgumentError('serialNo', 'serialNo must be the hex of a serial number of at most 20 octets')
+  const why = revocationReason(reason)
+  if (ca.status !== 'ACTIVE' && ca.status !== 'DISABLED') {
+    throw new PkiStateError(ca.status, `the CA is ${ca.status}: it has issued nothing to revoke`)
+  }
+  if (ca.revoked.some((r) => r.serialNo === serial))
+    throw new PkiArgumentError('serialNo', `${serial} is already revoked`)
+  const { at } = runtime(o)
+  return { ...ca, revoked: [...ca.revoked, { serialNo: serial, reason: why, at: at.toISOString() }] }
+}

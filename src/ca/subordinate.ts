@@ -1,0 +1,219 @@
+import { checkNameConstraints } from '../cert/constraints.ts'
+import { createCertificate } from '../cert/create.ts'
+import { PROFILES } from '../cert/profiles.ts'
+import { type CertificateParts, readBasicConstraints, readCertificate, readKeyUsageBits } from '../cert/read.ts'
+import { randomSerial } from '../cert/serial.ts'
+import type { NameConstraints } from '../cert/types.ts'
+import { findViolation } from '../chain/name-constraints.ts'
+import { checkPath } from '../chain/path.ts'
+import { createCsr } from '../csr/create.ts'
+import { OID } from '../der/oid.ts'
+import { PkiArgumentError, PkiFormatError, PkiKeyMismatchError, PkiStateError } from '../errors.ts'
+import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
+import type { KeyType } from '../keys/types.ts'
+import { bytesEqual } from '../lib/bytes.ts'
+import { randomUuid } from '../lib/crypto.ts'
+import type { X509Parameters } from '../names/types.ts'
+import { decodePem, encodePem } from '../pem/index.ts'
+import { assertActive, checkCaRecord, runtime, validity } from './options.ts'
+import { readRequest } from './request.ts'
+import { checkPathLen } from './root.ts'
+import { checkSettings } from './settings.ts'
+import { caContext } from './signer.ts'
+import type { CertificateAuthority, Runtime } from './types.ts'
+
+/** Options of {@link createSubordinateCa}. */
+export interface CreateSubordinateCaOptions extends Runtime {
+  subject: X509Parameters
+  /** Default 'EC256'. */
+  keyType?: KeyType
+  /** Written into the certificates this CA issues once active. */
+  crlUrls?: string[]
+  ocspUrl?: string
+  caIssuersUrl?: string
+}
+
+/**
+ * Makes a subordinate CA's key pair here (private key non-extractable) and its CSR; the CA waits in
+ * PENDING_CERTIFICATE until a certificate signed by a parent (here, with {@link signSubordinateCa}, or anywhere else)
+ * is imported with {@link importCaCertificate}.
+ *
+ * @example
+ * const sub = await createSubordinateCa({ subject: { commonName: 'Example Issuing CA 1' }, keyType: 'RSA2048' })
+ * const csr = await getCaCsr(sub) // send it to the parent CA
+ */
+export async function createSubordinateCa(o: CreateSubordinateCaOptions): Promise<CertificateAuthority> {
+  if (typeof o !== 'object' || o === null) throw new TypeError('createSubordinateCa takes an options object')
+  const keyType = o.keyType ?? 'EC256'
+  keyTypeSpec(keyType)
+  const settings = checkSettings(o)
+  const { crypto } = runtime(o)
+  const keys = await generateKeyPair(keyType, { crypto })
+  const csr = await createCsr(keys, o.subject, { crypto })
+  return {
+    id: randomUuid(crypto),
+    status: 'PENDING_CERTIFICATE',
+    keyType,
+    keys,
+    csr,
+    chain: [],
+    settings,
+    revoked: [],
+    crlNumber: 0,
+  }
+}
+
+/**
+ * The CSR of a subordinate CA, available only while it is PENDING_CERTIFICATE (as the cloud APIs refuse it once the
+ * CA is signed): PkiStateError afterwards.
+ *
+ * @example
+ * const csrPem = await getCaCsr(sub)
+ */
+export async function getCaCsr(ca: CertificateAuthority): Promise<string> {
+  checkCaRecord(ca)
+  if (ca.status !== 'PENDING_CERTIFICATE' || !ca.csr) {
+    throw new PkiStateError(ca.status, `the CA is ${ca.status}: its CSR is only available while PENDING_CERTIFICATE`)
+  }
+  return ca.csr
+}
+
+/** Options of {@link signSubordinateCa}. */
+export interface SignSubordinateCaOptions extends Runtime {
+  /** Days, 1..3650, or 'MAX' (default: 'MAX', as long as the parent allows). */
+  period?: number | 'MAX'
+  /** How many CA levels may sit below the new CA (default 0: it issues end-entity certificates only). */
+  pathLen?: number
+  /** Name constraints for the new CA (only ever narrows what it may issue). */
+  nameConstraints?: NameConstraints
+}
+
+/**
+ * Signs a subordinate CA's CSR with a parent CA (profile `subordinate-ca`): verifies the CSR, keeps within the
+ * parent's limits (validity, pathLen, name constraints), and returns the certificate PEM to import.
+ *
+ * @example
+ * const certificate = await signSubordinateCa(root, await getCaCsr(sub), { period: 1825, pathLen: 0 })
+ * const active = await importCaCertificate(sub, certificate, [root.certificate, ...root.chain].join(''))
+ */
+export async function signSubordinateCa(
+  parent: CertificateAuthority,
+  csr: string | Uint8Array,
+  o: SignSubordinateCaOptions = {},
+): Promise<string> {
+  checkCaRecord(parent, 'parent')
+  const requestedPathLen = checkPathLen(o.pathLen)
+  const nameConstraints = checkNameConstraints(o.nameConstraints)
+  const { crypto, at } = runtime(o)
+  const context = await caContext(crypto, parent)
+  assertActive(parent, context.certificate.notBefore, context.certificate.notAfter, at)
+  const { notBefore, notAfter } = validity(at, o.period ?? 'MAX', context.certificate.notAfter)
+
+  // RFC 5280 4.2.1.9: the parent's pathLenConstraint bounds the CA levels below it.
+  const parentLimit = readBasicConstraints(context.certificate.extensions.get(OID.basicConstraints)).pathLen
+  if (parentLimit === 0) throw new PkiArgumentError('pathLen', 'the parent CA has pathLen 0: it may not sign a CA')
+  const pathLen = requestedPathLen ?? 0
+  if (parentLimit !== undefined && pathLen > parentLimit - 1) {
+    throw new PkiArgumentError('pathLen', `the parent CA allows at most pathLen ${parentLimit - 1} below it`)
+  }
+
+  const request = await readRequest(crypto, csr)
+  for (const nc of context.constraints) {
+    const violation = findViolation(nc, {
+      subject: request.subjectEntries,
+      dnsNames: request.dnsNames,
+      emails: request.emails,
+      ips: request.ips,
+    })
+    if (violation) throw new PkiArgumentError('csr', `${violation.name} is outside the parent CA's name constraints`)
+  }
+  const der = await createCertificate(
+    crypto,
+    {
+      serialNumber: randomSerial(crypto),
+      subject: request.subject,
+      notBefore,
+      notAfter,
+      publicKey: request.spki,
+      isCa: true,
+      pathLen,
+      keyUsage: PROFILES['subordinate-ca'].keyUsage,
+      ...(nameConstraints ? { nameConstraints } : {}),
+      ...(parent.settings.crlUrls ? { crlUrls: parent.settings.crlUrls } : {}),
+      ...(parent.settings.ocspUrl ? { ocspUrl: parent.settings.ocspUrl } : {}),
+      ...(parent.settings.caIssuersUrl ? { caIssuersUrl: parent.settings.caIssuersUrl } : {}),
+    },
+    context.signer,
+  )
+  return encodePem('CERTIFICATE', der)
+}
+
+function readCertificates(text: string, field: string): { pem: string; parts: CertificateParts }[] {
+  if (typeof text !== 'string') throw new TypeError(`${field} must be PEM text`)
+  return decodePem(text, { label: 'CERTIFICATE' }).map((b) => ({
+    pem: encodePem('CERTIFICATE', b.der),
+    parts: readCertificate(b.der),
+  }))
+}
+
+/**
+ * Orders the given chain from the certificate's issuer up to a self-signed root by following issuer names, so the
+ * caller may list it in any order; certificates that are not on that path are left out.
+ */
+function orderChain(
+  leaf: CertificateParts,
+  pool: { pem: string; parts: CertificateParts }[],
+): { pem: string; parts: CertificateParts }[] {
+  const path: { pem: string; parts: CertificateParts }[] = []
+  let current = leaf
+  while (!bytesEqual(current.issuer, current.subject) && path.length < pool.length) {
+    const next = pool.find((c) => !path.includes(c) && bytesEqual(c.parts.subject, current.issuer))
+    if (!next) break
+    path.push(next)
+    current = next.parts
+  }
+  return path
+}
+
+/**
+ * Activates a pending subordinate CA with its certificate and the issuer chain (PEM blocks, issuer first, up to and
+ * including the root; any order is accepted). Checks that the certificate holds this CA's public key
+ * (PkiKeyMismatchError), is a CA certificate (basicConstraints cA and keyCertSign; PkiArgumentError on
+ * `certificate`), and chains to a self-signed root with every signature and validity period good at `at`
+ * (PkiChainError). On any failure nothing changes: the CA stays PENDING_CERTIFICATE.
+ *
+ * @example
+ * const active = await importCaCertificate(sub, certPem, rootPem)
+ * active.status // 'ACTIVE'
+ */
+export async function importCaCertificate(
+  ca: CertificateAuthority,
+  certificate: string,
+  chain?: string,
+  o: Runtime = {},
+): Promise<CertificateAuthority> {
+  checkCaRecord(ca)
+  if (ca.status !== 'PENDING_CERTIFICATE') {
+    throw new PkiStateError(ca.status, `the CA is ${ca.status}: only a PENDING_CERTIFICATE CA takes a certificate`)
+  }
+  const { crypto, at } = runtime(o)
+  const certs = readCertificates(certificate, 'certificate')
+  if (certs.length !== 1) throw new PkiFormatError(`expected one CERTIFICATE, found ${certs.length}`)
+  const cert = certs[0] as { pem: string; parts: CertificateParts }
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', ca.keys.publicKey))
+  if (!bytesEqual(spki, cert.parts.spki)) {
+    throw new PkiKeyMismatchError('the certificate does not hold this CA public key')
+  }
+  const bc = readBasicConstraints(cert.parts.extensions.get(OID.basicConstraints))
+  const usage = readKeyUsageBits(cert.parts.extensions.get(OID.keyUsage))
+  if (!bc.isCa || (usage && !usage.has(5))) {
+    throw new PkiArgumentError('certificate', 'not a CA certificate (basicConstraints cA and keyCertSign are needed)')
+  }
+  if (chain === undefined || chain.trim() === '') {
+    throw new PkiArgumentError('chain', 'the issuer chain (up to and including the root) is needed')
+  }
+  const ordered = orderChain(cert.parts, readCertificates(chain, 'chain'))
+  await checkPath(crypto, [cert.parts, ...ordered.map((c) => c.parts)], at)
+  const { csr: _csr, ...rest } = ca
+  return { ...rest, status: 'ACTIVE', certificate: cert.pem, chain: ordered.map((c) => c.pem) }
+}
