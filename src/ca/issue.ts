@@ -93,8 +93,8 @@ async function issue(
   field: string,
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
   const context = await caContext(crypto, ca)
-  const { notBefore, notAfter } = validity(at, period, context.certificate.notAfter)
   assertActive(ca, context.certificate.notBefore, context.certificate.notAfter, at)
+  const { notBefore, notAfter } = validity(at, period, context.certificate.notAfter)
   const sans = sansFor(profile, subject, field)
   for (const nc of context.constraints) {
     const violation = findViolation(nc, { subject: subject.entries, ...sans })

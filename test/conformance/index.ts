@@ -3,6 +3,7 @@
  * Add a suite by writing `test/conformance/<name>.spec.ts` (`export default suite(...)`) and listing it here.
  */
 import type { Suite } from '../harness.ts'
+import ca from './ca.spec.ts'
 import csr from './csr.spec.ts'
 import der from './der.spec.ts'
 import ecdsa from './ecdsa.spec.ts'
@@ -11,4 +12,4 @@ import keys from './keys.spec.ts'
 import names from './names.spec.ts'
 import pem from './pem.spec.ts'
 
-export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names]
+export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names, ca]
