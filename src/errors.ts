@@ -82,7 +82,8 @@ export class PkiFormatError extends PkiError {
 }
 
 /**
- * A CSR, certificate or CRL signature does not verify, or a passphrase does not open an encrypted key.
+ * A CSR, certificate or CRL signature does not verify. (A passphrase that does not open an encrypted key is a
+ * PkiArgumentError on the field `passphrase`, not this.)
  *
  * @example
  * throw new PkiSignatureError('the CSR signature does not verify')

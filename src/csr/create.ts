@@ -27,6 +27,14 @@ export interface CreateCsrOptions {
   crypto?: Crypto
 }
 
+/**
+ * A CryptoKey by shape, not instanceof: a key of another WebCrypto implementation (the `crypto` option) is no
+ * global CryptoKey.
+ */
+function isKey(key: unknown): key is CryptoKey {
+  return typeof key === 'object' && key !== null && 'type' in key && 'algorithm' in key
+}
+
 /** PrintableString's characters (X.680 41.4); RFC 2985 prefers PrintableString for challengePassword when it fits. */
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/
 
@@ -43,7 +51,8 @@ function challengeAttribute(password: string): Uint8Array {
  * Makes a PKCS#10 certificate signing request (RFC 2986) for a key pair, signed with its private key (which may be
  * non-extractable). The SANs from `altName` and `ip` go into an extensionRequest attribute (RFC 2985 5.4.2).
  * Built with our own DER writer, then verified once, so a key pair whose halves do not match is refused
- * (PkiKeyMismatchError) instead of yielding a CSR no CA will accept.
+ * (PkiKeyMismatchError) instead of yielding a CSR no CA will accept. TypeError when `keys` is not a pair of
+ * CryptoKeys; PkiArgumentError on `keys` when the halves are swapped or the public key cannot be exported.
  *
  * @example
  * const keys = await generateKeyPair('EC256')
@@ -55,13 +64,27 @@ export async function createCsr(
   subject: X509Parameters,
   o: CreateCsrOptions = {},
 ): Promise<string> {
-  if (typeof keys !== 'object' || keys === null || !keys.privateKey || !keys.publicKey) {
+  if (typeof keys !== 'object' || keys === null || !isKey(keys.privateKey) || !isKey(keys.publicKey)) {
     throw new TypeError('keys must be a CryptoKeyPair')
+  }
+  if (keys.privateKey.type !== 'private' || keys.publicKey.type !== 'public') {
+    throw new PkiArgumentError(
+      'keys',
+      `keys.privateKey must be a private key and keys.publicKey a public one, not ${keys.privateKey.type} and ` +
+        `${keys.publicKey.type}`,
+    )
   }
   const checked = checkX509Parameters(subject)
   const crypto = resolveCrypto(o.crypto)
   const spec = specOf(keys.privateKey)
-  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
+  let spki: Uint8Array
+  try {
+    spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
+  } catch (e) {
+    // The CSR carries the public key (RFC 2986 4.1), so it must be readable: a public key imported as
+    // non-extractable is not.
+    throw new PkiArgumentError('keys', 'keys.publicKey cannot be exported (is it non-extractable?)', { cause: e })
+  }
 
   const attributes: Uint8Array[] = []
   if (hasGeneralNames(checked)) {

@@ -14,7 +14,7 @@ import {
 import { PkiError, PkiFormatError, PkiSignatureError } from '../errors.ts'
 import { keyTypeOfSpki } from '../keys/detect.ts'
 import type { KeyType } from '../keys/types.ts'
-import { signatureAlgorithmOf, spkiAlgorithm, verifySignature } from '../keys/verify.ts'
+import { describeSpki, type PublicKeyDescription, signatureAlgorithmName, verifySignature } from '../keys/verify.ts'
 import { readX509Csr } from '../lib/x509.ts'
 import { readGeneralNames, readName, type SubjectFields, subjectFields } from '../names/decode.ts'
 import { formatIp } from '../names/ip.ts'
@@ -39,16 +39,26 @@ export interface CsrInfo {
   /** IP addresses in text form (dotted quad / RFC 5952). */
   ips: string[]
   uris: string[]
-  /** The public key: family, and RSA modulus bits or EC curve. */
-  publicKey: { algorithm: 'RSA' | 'ECDSA' | 'Ed25519'; modulusLength?: number; namedCurve?: string }
-  /** The {@link KeyType} of the key, or null for keys pocket-ca does not make (e.g. RSA 1024). */
+  /**
+   * The public key: `algorithm` is `RSA` (with `modulusLength`), `ECDSA` (with `namedCurve`: `P-256`, `P-384`,
+   * `P-521`, or the curve OID for another curve, e.g. `1.3.132.0.10` for secp256k1), `Ed25519`, or the key
+   * algorithm OID for any other algorithm.
+   */
+  publicKey: PublicKeyDescription
+  /** The {@link KeyType} of the key, or null for keys pocket-ca does not make (RSA 1024, secp256k1, ...). */
   keyType: KeyType | null
-  /** OpenSSL's name of the signature algorithm, e.g. `ecdsa-with-SHA256`. */
+  /**
+   * OpenSSL's name of the signature algorithm, e.g. `ecdsa-with-SHA256`, or its OID for one pocket-ca does not
+   * verify (e.g. `1.2.840.113549.1.1.10`, RSASSA-PSS): {@link verifyCsr} refuses those with PkiNotSupportedError.
+   */
   signatureAlgorithm: string
   challengePassword?: string
   /** Every requested extension. */
   extensions: CsrExtension[]
-  /** What the CSR asks for in basicConstraints, key usage and extended key usage (never copied blindly into a certificate). */
+  /**
+   * What the CSR asks for in basicConstraints, key usage and extended key usage (never copied blindly into a
+   * certificate).
+   */
   requested: { basicConstraints?: { ca: boolean; pathLen?: number }; keyUsage?: string[]; extKeyUsage?: string[] }
   /** The CSR as DER and PEM. */
   der: Uint8Array
@@ -64,21 +74,10 @@ const KNOWN_EXTENSIONS = new Set<string>([
   OID.subjectKeyIdentifier,
 ])
 
-const SIGNATURE_NAMES: Record<string, string> = {
-  [OID.sha1WithRSAEncryption]: 'sha1WithRSAEncryption',
-  [OID.sha256WithRSAEncryption]: 'sha256WithRSAEncryption',
-  [OID.sha384WithRSAEncryption]: 'sha384WithRSAEncryption',
-  [OID.sha512WithRSAEncryption]: 'sha512WithRSAEncryption',
-  [OID.ecdsaWithSHA256]: 'ecdsa-with-SHA256',
-  [OID.ecdsaWithSHA384]: 'ecdsa-with-SHA384',
-  [OID.ecdsaWithSHA512]: 'ecdsa-with-SHA512',
-  [OID.ed25519]: 'ED25519',
-}
-
 /**
- * A CSR after the strict reading that every use shares (parseCsr, verifyCsr, signing): RFC 2986 section 4,
- * DER only, version 0, attributes with at least one value and each type once, extensions each once with critical
- * FALSE omitted. Byte fields are views into `der`.
+ * A CSR after the strict reading that every use shares (parseCsr, verifyCsr, signing): RFC 2986 section 4, the
+ * encoding checks of `assertDer` (der/reader.ts), version 0, attributes with at least one value and each type once,
+ * extensions each once with critical FALSE omitted. Byte fields are views into `der`.
  */
 export interface CsrBody {
   der: Uint8Array
@@ -188,9 +187,12 @@ export async function checkCsrSignature(crypto: Crypto, body: CsrBody): Promise<
 }
 
 /**
- * Reads a PKCS#10 CSR (PEM, including the `NEW CERTIFICATE REQUEST` label, or DER) into a plain object. Strict: DER
- * only, version 1 (0), every attribute with at least one value, no extension twice, critical FALSE omitted;
- * anything else is a PkiFormatError. It does not check the signature: {@link verifyCsr} does.
+ * Reads a PKCS#10 CSR (PEM, including the `NEW CERTIFICATE REQUEST` label, or DER) into a plain object. Strict:
+ * the encoding checks of `assertDer` (der/reader.ts: minimal definite lengths, minimal INTEGERs and OIDs, BOOLEAN
+ * 00/FF, no constructed strings, no trailing data; SET OF order is not checked), version 1 (0), every attribute
+ * with at least one value, no extension twice, critical FALSE omitted, SAN entries well-formed; anything else is a
+ * PkiFormatError. Keys and signature algorithms pocket-ca does not use are reported, not refused (`keyType` null,
+ * the OIDs in `publicKey` and `signatureAlgorithm`). It does not check the signature: {@link verifyCsr} does.
  *
  * @example
  * const info = parseCsr(csrPem)
@@ -211,15 +213,9 @@ export function parseCsr(input: string | Uint8Array): CsrInfo {
     sans.uris = names.uris
   }
 
-  const key = spkiAlgorithm(spki)
+  const { publicKey, usable } = describeSpki(spki)
+  const signatureName = signatureAlgorithmName(signatureAlgorithm)
   const rich = readX509Csr(der)
-  const publicKey: CsrInfo['publicKey'] =
-    key.family === 'RSA'
-      ? { algorithm: 'RSA', modulusLength: key.modulusLength as number }
-      : key.family === 'ECDSA'
-        ? { algorithm: 'ECDSA', namedCurve: key.namedCurve as string }
-        : { algorithm: 'Ed25519' }
-  const sig = signatureAlgorithmOf(signatureAlgorithm)
   const requested: CsrInfo['requested'] = {}
   if (rich.basicConstraints) requested.basicConstraints = rich.basicConstraints
   if (rich.keyUsage) requested.keyUsage = rich.keyUsage
@@ -229,8 +225,8 @@ export function parseCsr(input: string | Uint8Array): CsrInfo {
     subjectName: rich.subjectName,
     ...sans,
     publicKey,
-    keyType: keyTypeOfSpki(key),
-    signatureAlgorithm: SIGNATURE_NAMES[sig.oid] ?? sig.oid,
+    keyType: usable ? keyTypeOfSpki(usable) : null,
+    signatureAlgorithm: signatureName,
     ...(challengePassword !== undefined ? { challengePassword } : {}),
     extensions: body.extensions,
     requested,

@@ -6,12 +6,12 @@
  * encoding (X.690 section 10), so a parser that accepts BER variants makes signatures malleable.
  */
 import { PkiArgumentError, PkiFormatError, PkiNotSupportedError } from '../errors.ts'
+// The curve sizes come from the key type table. keys/types.ts imports only der/oid.ts and der/writer.ts, neither of
+// which imports this file, so there is no import cycle.
+import { findKeySpec, KEY_TYPE_SPECS, KEY_TYPES } from '../keys/types.ts'
 
 const SEQUENCE = 0x30
 const INTEGER = 0x02
-
-/** The curves WebCrypto knows and their coordinate sizes in bytes: ceil(bits / 8). */
-const SIZES: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 }
 
 /**
  * The byte length of one coordinate (and of r and s in a raw signature) on a WebCrypto named curve: 32 for P-256, 48
@@ -23,7 +23,7 @@ const SIZES: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48, 'P-5
  */
 export function ecdsaCoordinateSize(namedCurve: 'P-256' | 'P-384' | 'P-521'): number {
   if (typeof namedCurve !== 'string') throw new TypeError('ecdsaCoordinateSize: namedCurve must be a string')
-  const size = Object.hasOwn(SIZES, namedCurve) ? SIZES[namedCurve] : undefined
+  const size = findKeySpec('ECDSA', { namedCurve })?.ecdsaSize
   if (size === undefined) throw new PkiNotSupportedError(`unsupported ECDSA curve: ${JSON.stringify(namedCurve)}`)
   return size
 }
@@ -31,7 +31,7 @@ export function ecdsaCoordinateSize(namedCurve: 'P-256' | 'P-384' | 'P-521'): nu
 function checkArgs(bytes: unknown, size: unknown, name: string): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`)
   if (typeof size !== 'number') throw new TypeError('size must be a number')
-  if (size !== 32 && size !== 48 && size !== 66) {
+  if (!KEY_TYPES.some((t) => KEY_TYPE_SPECS[t].ecdsaSize === size)) {
     throw new PkiArgumentError('size', `size must be 32 (P-256), 48 (P-384) or 66 (P-521), got ${size}`)
   }
 }
@@ -65,7 +65,8 @@ function readInteger(
   let from = start
   if (first === 0) {
     if (length === 1) throw new PkiFormatError(`ECDSA signature: ${which} is zero`)
-    // X.690 section 8.3.2: the first nine bits must not all be zero, so 0x00 only precedes a byte with its high bit set.
+    // X.690 section 8.3.2: the first nine bits must not all be zero, so 0x00 only precedes a byte with its high bit
+    // set.
     if (((der[start + 1] as number) & 0x80) === 0) {
       throw new PkiFormatError(`ECDSA signature: ${which} is not minimally encoded (needless leading zero)`)
     }

@@ -6,7 +6,19 @@ import { TAG, tlv } from './writer.ts'
 
 const cache = new Map<string, Uint8Array>()
 
-function encodeArc(value: bigint, out: number[]): void {
+/**
+ * The most septets (base-128 digits, X.690 8.19.2) one arc may take: 20 septets hold 140 bits, enough for the
+ * 128-bit UUID arcs of `2.25` (ITU-T X.667, 19 septets). X.690 sets no limit; without one, a hostile 100 KB arc
+ * costs quadratic time in big-integer shifts.
+ */
+const MAX_ARC_SEPTETS = 20
+/**
+ * The longest OID content we read or write, in octets. Real OIDs are a few dozen octets; 255 leaves room for any
+ * registered one and keeps a multi-megabyte OID of small arcs from being decoded and joined into a string.
+ */
+const MAX_OID_OCTETS = 255
+
+function encodeArc(value: bigint, out: number[]): number {
   const septets: number[] = [Number(value & 0x7fn)]
   let rest = value >> 7n
   while (rest > 0n) {
@@ -14,10 +26,13 @@ function encodeArc(value: bigint, out: number[]): void {
     rest >>= 7n
   }
   out.push(...septets)
+  return septets.length
 }
 
 /**
- * The complete DER encoding (tag, length, content) of a dotted OID.
+ * The complete DER encoding (tag, length, content) of a dotted OID. TypeError for text that is not a dotted OID
+ * and for OIDs beyond what {@link decodeOid} reads (an arc over 20 septets, content over 255 octets): we never
+ * write what we would refuse to read.
  *
  * @example
  * oid('1.2.840.10045.2.1') // 06 07 2A 86 48 CE 3D 02 01
@@ -30,34 +45,46 @@ export function oid(dotted: string): Uint8Array {
   const [first, second] = arcs as [bigint, bigint]
   if (first < 2n && second > 39n) throw new TypeError(`not a valid OID: ${dotted}`)
   const content: number[] = []
-  encodeArc(first * 40n + second, content)
-  for (const arc of arcs.slice(2)) encodeArc(arc, content)
+  let longest = encodeArc(first * 40n + second, content)
+  for (const arc of arcs.slice(2)) longest = Math.max(longest, encodeArc(arc, content))
+  if (longest > MAX_ARC_SEPTETS || content.length > MAX_OID_OCTETS) throw new TypeError(`OID too long: ${dotted}`)
   const der = tlv(TAG.OID, Uint8Array.from(content))
   cache.set(dotted, der)
   return der
 }
 
+/** Arcs below this stay JS numbers: one more septet still fits 2^53 exactly. */
+const NUMBER_LIMIT = 2 ** 46
+
 /**
- * Decodes the content octets of an OBJECT IDENTIFIER to dotted form; null when not minimally encoded.
+ * Decodes the content octets of an OBJECT IDENTIFIER to dotted form; null when not minimally encoded (X.690
+ * 8.19.2: no leading 0x80 in an arc, the last octet ends an arc), when an arc takes more than
+ * 20 septets or the content more than 255 octets (see the limits above). Linear in the length.
  *
  * @example
  * decodeOid(Uint8Array.of(0x55, 0x04, 0x03)) // '2.5.4.3'
  */
 export function decodeOid(content: Uint8Array): string | null {
-  if (content.length === 0 || (content[content.length - 1] as number) & 0x80) return null
-  const arcs: bigint[] = []
-  let value = 0n
-  let fresh = true
+  if (content.length === 0 || content.length > MAX_OID_OCTETS || (content[content.length - 1] as number) & 0x80) {
+    return null
+  }
+  const arcs: (number | bigint)[] = []
+  let value: number | bigint = 0
+  let septets = 0
   for (const byte of content) {
-    if (fresh && byte === 0x80) return null // X.690 8.19.2: no leading 0x80 padding
-    value = (value << 7n) | BigInt(byte & 0x7f)
-    fresh = !(byte & 0x80)
-    if (fresh) {
+    if (septets === 0 && byte === 0x80) return null // X.690 8.19.2: no leading 0x80 padding
+    if (++septets > MAX_ARC_SEPTETS) return null
+    const digit = byte & 0x7f
+    value =
+      typeof value === 'number' && value < NUMBER_LIMIT ? value * 128 + digit : (BigInt(value) << 7n) | BigInt(digit)
+    if (!(byte & 0x80)) {
       arcs.push(value)
-      value = 0n
+      value = 0
+      septets = 0
     }
   }
-  const first = arcs[0] as bigint
+  // X.690 8.19.4: the first subidentifier is 40 * X + Y, where X is 0 or 1 (Y < 40) or 2 (Y unbounded).
+  const first = BigInt(arcs[0] as number | bigint)
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n]
   return [...head, ...arcs.slice(1)].join('.')
 }

@@ -1,10 +1,11 @@
 /**
- * A strict DER reader for the few structures pocket-ca parses itself (PKCS#8, PBES2 parameters, CSR signature
- * input) and for the DER-only check every parsed object goes through before the rich reader sees it.
- * It accepts DER only (X.690 section 10): definite, minimal lengths; single-octet tags; no trailing data.
+ * A strict reader for the few structures pocket-ca parses itself (PKCS#8, PBES2 parameters, CSR signature input)
+ * and for the encoding check every parsed object goes through before the rich reader sees it. Every TLV it reads
+ * has a single-octet tag and a definite length in the minimal form (X.690 10.1), and lies within its parent; what
+ * {@link assertDer} checks beyond that is listed there. It does not check every DER rule (not SET OF order, for one).
  */
 import { PkiFormatError } from '../errors.ts'
-import { fromUtf8 } from '../lib/bytes.ts'
+import { fromLatin1, fromUtf8 } from '../lib/bytes.ts'
 import { decodeOid } from './oid.ts'
 
 /** One decoded TLV: `bytes` is the whole encoding, `content` its value octets (both views into the input). */
@@ -19,7 +20,8 @@ export interface DerNode {
 const MAX_DEPTH = 64
 
 /**
- * Reads the TLV at `offset`; throws PkiFormatError on anything that is not strict DER.
+ * Reads the TLV at `offset`; PkiFormatError for a multi-octet tag, an indefinite or non-minimal length (X.690
+ * 10.1), a length over 4 octets, or a value that runs past the end of `input`.
  *
  * @example
  * readNode(Uint8Array.of(0x05, 0x00)).tag // 5
@@ -167,7 +169,14 @@ export function readBitStringBytes(node: DerNode): Uint8Array {
   return node.content.subarray(1)
 }
 
-/** Decodes a text string value (UTF8String, PrintableString, IA5String, BMPString, TeletexString as Latin-1). */
+/**
+ * Decodes a text string value: UTF8String (strict UTF-8), PrintableString and IA5String (ASCII octets only),
+ * BMPString (UTF-16BE, even length), TeletexString (read as Latin-1, as OpenSSL does). PkiFormatError for other tags
+ * or malformed content. PrintableString's narrower alphabet (X.680 41.4) is not checked.
+ *
+ * @example
+ * readString(readSingle(Uint8Array.of(0x0c, 2, 0xc3, 0xa9))) // 'é'
+ */
 export function readString(node: DerNode): string {
   try {
     switch (node.tag) {
@@ -178,7 +187,7 @@ export function readString(node: DerNode): string {
         if (node.content.some((b) => b > 0x7f)) throw new PkiFormatError('DER: non-ASCII octet in an ASCII string')
         return fromUtf8(node.content)
       case 0x14:
-        return String.fromCharCode(...node.content)
+        return fromLatin1(node.content)
       case 0x1e: {
         if (node.content.length % 2) throw new PkiFormatError('DER: odd-length BMPString')
         let s = ''
@@ -197,10 +206,18 @@ export function readString(node: DerNode): string {
 }
 
 /**
- * Walks a whole encoding and throws PkiFormatError unless every value in it is DER: minimal lengths, no trailing
- * data, BOOLEAN as 00/FF, minimal INTEGERs, well-formed OIDs, BIT STRING unused bits in 0..7 with zero padding.
- * Constructed values are walked recursively (bounded depth); OCTET STRINGs are not opened (their content is
- * checked by whoever decodes it).
+ * Walks a whole encoding and throws PkiFormatError unless it passes exactly these checks (a subset of DER, X.690
+ * section 10; other rules are left to whoever decodes the value):
+ * - one value spanning the whole input; every constructed value exactly filled by its children;
+ * - single-octet tags; definite lengths in the minimal form (X.690 10.1);
+ * - no constructed encoding of a string type (X.690 10.2);
+ * - BOOLEAN one octet, 00 or FF (X.690 11.1); NULL empty;
+ * - INTEGER non-empty and minimal (X.690 8.3.2);
+ * - OBJECT IDENTIFIER minimal, and within the size limits of `decodeOid`;
+ * - BIT STRING unused-bit count 0..7, 0 when empty, padding bits zero (X.690 11.2.1);
+ * - nesting at most 64 deep.
+ * Not checked: SET OF order (X.690 11.6), omission of DEFAULT values (X.690 11.5), string contents and time
+ * formats. OCTET STRINGs are not opened (their content is checked by whoever decodes it).
  *
  * @example
  * assertDer(csrDer) // throws on a BER-only encoding

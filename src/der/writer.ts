@@ -23,7 +23,13 @@ export const TAG = {
   SET: 0x31,
 } as const
 
-/** The DER length octets: short form below 128, else the minimal long form (X.690 section 10.1). */
+/**
+ * The DER length octets: short form below 128, else the minimal long form (X.690 section 10.1).
+ *
+ * @example
+ * encodeLength(5)   // 05
+ * encodeLength(300) // 82 01 2C
+ */
 export function encodeLength(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length)
   if (length < 0x100) return Uint8Array.of(0x81, length)
@@ -210,24 +216,4 @@ export function utf8String(text: string): Uint8Array {
  */
 export function printableString(text: string): Uint8Array {
   return tlv(TAG.PRINTABLE_STRING, utf8(text))
-}
-
-/**
- * IA5String (ASCII), as dNSName, rfc822Name and URI are (RFC 5280 section 4.2.1.6).
- *
- * @example
- * ia5String('a.example') // 16 09 ...
- */
-export function ia5String(text: string): Uint8Array {
-  return tlv(TAG.IA5_STRING, utf8(text))
-}
-
-/**
- * Raw bytes that are already a complete DER encoding, passed through (for readability at call sites).
- *
- * @example
- * sequence(raw(spkiDer))
- */
-export function raw(der: Uint8Array): Uint8Array {
-  return der
 }

@@ -1,29 +1,25 @@
-/** Which {@link KeyType} a CryptoKey is, read from its `algorithm`. */
+/** Which {@link KeyType} a key is, read from a CryptoKey's `algorithm` or an SPKI, through the key type table. */
 import { PkiNotSupportedError } from '../errors.ts'
-import { KEY_TYPE_SPECS, type KeyType, type KeyTypeSpec } from './types.ts'
+import { findKeySpec, KEY_TYPE_SPECS, KEY_TYPES, type KeyType, type KeyTypeSpec } from './types.ts'
 import type { SpkiAlgorithm } from './verify.ts'
-
-const RSA_SIZES: Record<number, KeyType> = { 2048: 'RSA2048', 3072: 'RSA3072', 4096: 'RSA4096' }
-const EC_CURVES: Record<string, KeyType> = { 'P-256': 'EC256', 'P-384': 'EC384', 'P-521': 'EC521' }
 
 /**
  * The key type of a CryptoKey made or imported for signing; PkiNotSupportedError for anything else
- * (an RSA key of another size, an ECDH key, an HMAC key).
+ * (an RSA key of another size, an RSA-PSS or ECDH key, an HMAC key).
  *
  * @example
  * keyTypeOf(keys.privateKey) // 'EC256'
  */
 export function keyTypeOf(key: CryptoKey): KeyType {
   const algorithm = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm> & KeyAlgorithm
-  let keyType: KeyType | undefined
-  if (algorithm.name === 'RSASSA-PKCS1-v1_5' && algorithm.modulusLength) keyType = RSA_SIZES[algorithm.modulusLength]
-  else if (algorithm.name === 'ECDSA' && algorithm.namedCurve) keyType = EC_CURVES[algorithm.namedCurve]
-  else if (algorithm.name === 'Ed25519') keyType = 'Ed25519'
-  if (!keyType) {
+  // The WebCrypto algorithm name tells the family: RSASSA-PKCS1-v1_5, ECDSA or Ed25519 in the table.
+  const family = KEY_TYPES.map((t) => KEY_TYPE_SPECS[t]).find((s) => s.generate.name === algorithm.name)?.family
+  const spec = family && findKeySpec(family, algorithm)
+  if (!spec) {
     const detail = algorithm.modulusLength ?? algorithm.namedCurve ?? ''
     throw new PkiNotSupportedError(`unsupported signing key: ${algorithm.name} ${detail}`.trim())
   }
-  return keyType
+  return spec.keyType
 }
 
 /**
@@ -43,7 +39,5 @@ export function specOf(key: CryptoKey): KeyTypeSpec {
  * keyTypeOfSpki(spkiAlgorithm(spki)) // 'RSA2048'
  */
 export function keyTypeOfSpki(key: SpkiAlgorithm): KeyType | null {
-  if (key.family === 'RSA') return RSA_SIZES[key.modulusLength ?? 0] ?? null
-  if (key.family === 'ECDSA') return EC_CURVES[key.namedCurve ?? ''] ?? null
-  return 'Ed25519'
+  return findKeySpec(key.family, key)?.keyType ?? null
 }

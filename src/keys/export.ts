@@ -25,6 +25,16 @@ function checkKey(key: unknown, type: 'private' | 'public'): asserts key is Cryp
   keyTypeOf(key as CryptoKey)
 }
 
+/** The export format: a non-string is a TypeError (DESIGN.md, Errors), an unknown name a PkiArgumentError. */
+function checkFormat(format: unknown): 'pem' | 'der' | 'jwk' {
+  if (format === undefined) return 'pem'
+  if (typeof format !== 'string') throw new TypeError('format must be a string')
+  if (format !== 'pem' && format !== 'der' && format !== 'jwk') {
+    throw new PkiArgumentError('format', `unknown format ${JSON.stringify(format)}: use pem, der or jwk`)
+  }
+  return format
+}
+
 /**
  * Exports a private key, which must have been made or imported as extractable: CA keys are not, by design, so
  * this fails for them with PkiArgumentError (`field: 'key'`).
@@ -51,14 +61,13 @@ export async function exportPrivateKey(
   o: ExportPrivateKeyOptions = {},
 ): Promise<string | Uint8Array | JsonWebKey> {
   checkKey(key, 'private')
-  const format = o.format ?? 'pem'
-  if (format !== 'pem' && format !== 'der' && format !== 'jwk')
-    throw new PkiArgumentError('format', `unknown format ${format}`)
+  const format = checkFormat(o.format)
   if (o.passphrase !== undefined) {
     if (typeof o.passphrase !== 'string') throw new TypeError('passphrase must be a string')
     if (o.passphrase.length === 0) throw new PkiArgumentError('passphrase', 'the passphrase must not be empty')
     if (format === 'jwk') throw new PkiArgumentError('passphrase', 'a JWK cannot be encrypted: use pem or der')
   }
+  if (o.iterations !== undefined && typeof o.iterations !== 'number') throw new TypeError('iterations must be a number')
   const iterations = o.iterations ?? DEFAULT_ITERATIONS
   if (!Number.isSafeInteger(iterations) || iterations < 1000 || iterations > 10_000_000) {
     throw new PkiArgumentError('iterations', 'iterations must be an integer in 1000..10,000,000')
@@ -88,9 +97,7 @@ export async function exportPublicKey(
   o: { format?: 'pem' | 'der' | 'jwk'; crypto?: Crypto } = {},
 ): Promise<string | Uint8Array | JsonWebKey> {
   checkKey(key, 'public')
-  const format = o.format ?? 'pem'
-  if (format !== 'pem' && format !== 'der' && format !== 'jwk')
-    throw new PkiArgumentError('format', `unknown format ${format}`)
+  const format = checkFormat(o.format)
   const crypto = resolveCrypto(o.crypto)
   if (format === 'jwk') return crypto.subtle.exportKey('jwk', key)
   const der = new Uint8Array(await crypto.subtle.exportKey('spki', key))

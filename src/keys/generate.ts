@@ -33,9 +33,12 @@ export async function generateKeyPair(
   o: { extractable?: boolean; crypto?: Crypto } = {},
 ): Promise<CryptoKeyPair> {
   const spec = keyTypeSpec(keyType)
+  if (o.extractable !== undefined && typeof o.extractable !== 'boolean') {
+    throw new TypeError('extractable must be a boolean')
+  }
   const crypto = resolveCrypto(o.crypto)
   try {
-    return (await crypto.subtle.generateKey(spec.generate, o.extractable === true, ['sign', 'verify'])) as CryptoKeyPair
+    return (await crypto.subtle.generateKey(spec.generate, o.extractable ?? false, ['sign', 'verify'])) as CryptoKeyPair
   } catch (e) {
     throw new PkiNotSupportedError(`this runtime cannot generate ${keyType} keys`, { cause: e })
   }

@@ -1,10 +1,12 @@
+import { OID } from '../der/oid.ts'
 import { PkiArgumentError, PkiFormatError, PkiNotSupportedError } from '../errors.ts'
 import { bufferSource } from '../lib/bytes.ts'
 import { resolveCrypto } from '../lib/crypto.ts'
 import { decodePem } from '../pem/index.ts'
 import { keyTypeOf } from './detect.ts'
-import { decryptPkcs8 } from './pbes2.ts'
+import { decryptPkcs8, isEncryptedPkcs8 } from './pbes2.ts'
 import { pkcs1ToPkcs8, pkcs8ImportParams, sec1ToPkcs8 } from './pkcs8.ts'
+import { findAlgorithmSpec, findKeySpec, type KeyTypeSpec } from './types.ts'
 
 /** Options of {@link importPrivateKey}. */
 export interface ImportPrivateKeyOptions {
@@ -19,12 +21,14 @@ export interface ImportPrivateKeyOptions {
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const
 
 function jwkImportParams(jwk: JsonWebKey): Algorithm {
-  if (jwk.kty === 'RSA') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as RsaHashedImportParams
-  if (jwk.kty === 'EC' && (jwk.crv === 'P-256' || jwk.crv === 'P-384' || jwk.crv === 'P-521')) {
-    return { name: 'ECDSA', namedCurve: jwk.crv } as EcKeyImportParams
-  }
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { name: 'Ed25519' }
-  throw new PkiNotSupportedError(`unsupported JWK key type ${jwk.kty} ${jwk.crv ?? ''}`.trim())
+  let spec: KeyTypeSpec | undefined
+  // RSA: every size imports with the same parameters. EC: the JWK crv of the NIST curves is WebCrypto's curve name
+  // (RFC 7518 6.2.1.1). OKP: crv Ed25519 (RFC 8037 section 2).
+  if (jwk.kty === 'RSA') spec = findAlgorithmSpec(OID.rsaEncryption)
+  else if (jwk.kty === 'EC') spec = findKeySpec('ECDSA', { namedCurve: jwk.crv })
+  else if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') spec = findKeySpec('Ed25519')
+  if (!spec) throw new PkiNotSupportedError(`unsupported JWK key type ${jwk.kty} ${jwk.crv ?? ''}`.trim())
+  return spec.import
 }
 
 /** Turns any accepted input into PKCS#8 DER (decrypting it if needed) or a JWK. */
@@ -33,7 +37,14 @@ async function toPkcs8OrJwk(
   input: string | Uint8Array | JsonWebKey,
   passphrase: string | undefined,
 ): Promise<Uint8Array | JsonWebKey> {
-  if (input instanceof Uint8Array) return passphrase === undefined ? input : decryptPkcs8(crypto, input, passphrase)
+  if (input instanceof Uint8Array) {
+    if (passphrase !== undefined) return decryptPkcs8(crypto, input, passphrase)
+    // The same answer as for an ENCRYPTED PRIVATE KEY PEM block: it is the passphrase that is missing.
+    if (isEncryptedPkcs8(input)) {
+      throw new PkiArgumentError('passphrase', 'this private key is encrypted: give its passphrase')
+    }
+    return input
+  }
   if (typeof input !== 'string') {
     if (typeof input !== 'object' || input === null) throw new TypeError('expected PEM text, DER bytes or a JWK')
     if (typeof input.d !== 'string') throw new PkiFormatError('the JWK holds no private key')
@@ -75,6 +86,9 @@ export async function importPrivateKey(
   o: ImportPrivateKeyOptions = {},
 ): Promise<CryptoKeyPair> {
   if (o.passphrase !== undefined && typeof o.passphrase !== 'string') throw new TypeError('passphrase must be a string')
+  if (o.extractable !== undefined && typeof o.extractable !== 'boolean') {
+    throw new TypeError('extractable must be a boolean')
+  }
   const crypto = resolveCrypto(o.crypto)
   const material = await toPkcs8OrJwk(crypto, input, o.passphrase)
   let params: Algorithm

@@ -6,7 +6,7 @@
 import { OID, oid } from '../der/oid.ts'
 import { type DerNode, readOctetString, readOid, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { integer, nullValue, octetString, sequence } from '../der/writer.ts'
-import { PkiArgumentError, PkiFormatError } from '../errors.ts'
+import { PkiArgumentError, PkiError, PkiFormatError, PkiNotSupportedError } from '../errors.ts'
 import { bufferSource, utf8 } from '../lib/bytes.ts'
 
 /** The PBKDF2 iteration count we write: OWASP's 2023 figure for PBKDF2-HMAC-SHA256 (OpenSSL's own default is 2048). */
@@ -105,15 +105,43 @@ function readPbes2(der: Uint8Array): Pbes2Parameters {
 }
 
 /**
+ * Whether `der` has the shape of a PBES2 EncryptedPrivateKeyInfo (RFC 5958 section 3): a SEQUENCE of an
+ * AlgorithmIdentifier with the PBES2 OID (RFC 8018 A.4) and an OCTET STRING. Only the shape: the parameters are
+ * read when decrypting.
+ *
+ * @example
+ * isEncryptedPkcs8(await exportPrivateKey(key, { format: 'der', passphrase: 'pw' })) // true
+ */
+export function isEncryptedPkcs8(der: Uint8Array): boolean {
+  try {
+    const [algorithm, data] = sequenceOf(readSingle(der), 2) as [DerNode, DerNode]
+    const [scheme] = sequenceOf(algorithm, 1, 2) as [DerNode]
+    return data.tag === 0x04 && readOid(scheme) === OID.pbes2
+  } catch (e) {
+    if (e instanceof PkiError) return false
+    throw e
+  }
+}
+
+/**
  * Decrypts an EncryptedPrivateKeyInfo to the PKCS#8 PrivateKeyInfo it holds. A wrong passphrase (or a damaged
- * ciphertext, which CBC cannot tell apart) is a PkiArgumentError on the field `passphrase`.
+ * ciphertext, which CBC cannot tell apart) is a PkiArgumentError on the field `passphrase`; a PBKDF2 hash or AES
+ * key size this runtime's WebCrypto refuses (Chromium has no 192-bit AES) a PkiNotSupportedError.
  *
  * @example
  * const pkcs8 = await decryptPkcs8(crypto, encryptedDer, 'correct horse')
  */
 export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: string): Promise<Uint8Array> {
   const p = readPbes2(der)
-  const key = await deriveAesKey(crypto, passphrase, p.salt, p.iterations, p.hash, p.bits)
+  let key: CryptoKey
+  try {
+    // Deriving the key never depends on the passphrase being right, so a failure here is the runtime's refusal.
+    key = await deriveAesKey(crypto, passphrase, p.salt, p.iterations, p.hash, p.bits)
+  } catch (e) {
+    throw new PkiNotSupportedError(`this runtime cannot decrypt PBKDF2-HMAC-${p.hash} with AES-${p.bits}-CBC`, {
+      cause: e,
+    })
+  }
   let plain: Uint8Array
   try {
     plain = new Uint8Array(

@@ -6,12 +6,7 @@ import { OID, oid } from '../der/oid.ts'
 import { children, type DerNode, readOid, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { integer, nullValue, octetString, sequence } from '../der/writer.ts'
 import { PkiFormatError, PkiNotSupportedError } from '../errors.ts'
-
-const CURVE_NAMES: Record<string, string> = {
-  [OID.secp256r1]: 'P-256',
-  [OID.secp384r1]: 'P-384',
-  [OID.secp521r1]: 'P-521',
-}
+import { findAlgorithmSpec } from './types.ts'
 
 /**
  * The WebCrypto import parameters for a PKCS#8 PrivateKeyInfo (RSA as RSASSA-PKCS1-v1_5 with SHA-256, the only
@@ -25,14 +20,15 @@ export function pkcs8ImportParams(der: Uint8Array): Algorithm {
   if (readSmallInteger(version) > 1) throw new PkiFormatError('unknown PKCS#8 version')
   const [algOid, params] = sequenceOf(algorithm, 1, 2)
   const id = readOid(algOid as DerNode)
-  if (id === OID.rsaEncryption) return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as RsaHashedImportParams
-  if (id === OID.ed25519) return { name: 'Ed25519' }
   if (id === OID.ecPublicKey) {
-    const namedCurve = params && CURVE_NAMES[readOid(params)]
-    if (!namedCurve) throw new PkiNotSupportedError('unsupported elliptic curve (P-256, P-384 and P-521 are supported)')
-    return { name: 'ECDSA', namedCurve } as EcKeyImportParams
+    // RFC 5915 / RFC 5480 2.1.1: the curve is named by its OID in the parameters.
+    const spec = params?.tag === 0x06 ? findAlgorithmSpec(id, readOid(params)) : undefined
+    if (!spec) throw new PkiNotSupportedError('unsupported elliptic curve (P-256, P-384 and P-521 are supported)')
+    return spec.import
   }
-  throw new PkiNotSupportedError(`unsupported private key algorithm ${id}`)
+  const spec = findAlgorithmSpec(id)
+  if (!spec) throw new PkiNotSupportedError(`unsupported private key algorithm ${id}`)
+  return spec.import
 }
 
 /**

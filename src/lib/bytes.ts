@@ -2,7 +2,12 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
-/** Concatenates byte arrays into one new array. */
+/**
+ * Concatenates byte arrays into one new array.
+ *
+ * @example
+ * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]) // Uint8Array [1, 2, 3]
+ */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0
   for (const p of parts) length += p.length
@@ -15,14 +20,24 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
-/** Lower-case hex, no separators. */
+/**
+ * Lower-case hex, no separators.
+ *
+ * @example
+ * toHex(Uint8Array.of(0x0a, 0xff)) // '0aff'
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = ''
   for (const b of bytes) s += HEX[b]
   return s
 }
 
-/** Parses hex (even length, no separators; `:` separators are allowed and ignored). */
+/**
+ * Parses hex (even length; `:` separators are allowed and ignored); TypeError for anything else.
+ *
+ * @example
+ * fromHex('0a:FF') // Uint8Array [0x0a, 0xff]
+ */
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/:/g, '')
   if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new TypeError('not a hex string')
@@ -36,7 +51,12 @@ const B64: readonly string[] = B64_CHARS.split('')
 const B64_INDEX = new Int16Array(128).fill(-1)
 for (let i = 0; i < B64_CHARS.length; i++) B64_INDEX[B64_CHARS.charCodeAt(i)] = i
 
-/** Standard base64 with padding. */
+/**
+ * Standard base64 with padding (RFC 4648 section 4).
+ *
+ * @example
+ * toBase64(Uint8Array.of(1, 2)) // 'AQI='
+ */
 export function toBase64(bytes: Uint8Array): string {
   let s = ''
   let i = 0
@@ -58,6 +78,10 @@ export function toBase64(bytes: Uint8Array): string {
 /**
  * Strict base64: only the standard alphabet, length a multiple of 4, padding only at the end, and zero bits where
  * the padding cuts a character (so one text has one meaning). Returns null when the text is not such base64.
+ *
+ * @example
+ * fromBase64('AQI=') // Uint8Array [1, 2]
+ * fromBase64('AQJ=') // null: nonzero padding bits
  */
 export function fromBase64(text: string): Uint8Array | null {
   if (text.length % 4 !== 0) return null
@@ -86,20 +110,52 @@ export function fromBase64(text: string): Uint8Array | null {
   return out
 }
 
+/** Octets per String.fromCharCode call: spreading a whole large array would overflow the stack (RangeError). */
+const CHUNK = 0x2000
+
+/**
+ * Decodes octets as ISO 8859-1, each octet the code point of the same value (U+0000..U+00FF). Not
+ * `TextDecoder('latin1')`, which the WHATWG Encoding Standard maps to windows-1252 (0x80..0x9F differ). Works in
+ * chunks, so any length decodes.
+ *
+ * @example
+ * fromLatin1(Uint8Array.of(0x61, 0xe9)) // 'aé'
+ */
+export function fromLatin1(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK))
+  return s
+}
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** UTF-8 encoding of a string. */
+/**
+ * UTF-8 encoding of a string.
+ *
+ * @example
+ * utf8('é') // Uint8Array [0xc3, 0xa9]
+ */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text)
 }
 
-/** Strict UTF-8 decoding: throws TypeError on malformed input. */
+/**
+ * Strict UTF-8 decoding: throws TypeError on malformed input.
+ *
+ * @example
+ * fromUtf8(Uint8Array.of(0xc3, 0xa9)) // 'é'
+ */
 export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
 
-/** Constant-shape comparison of two byte arrays. */
+/**
+ * Constant-shape comparison of two byte arrays (no early exit on the first difference).
+ *
+ * @example
+ * bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2)) // true
+ */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   let diff = 0
@@ -110,6 +166,9 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /**
  * The bytes as a WebCrypto BufferSource without copying (TypeScript's DOM types refuse a view that might sit on a
  * SharedArrayBuffer); a copy only when it really does.
+ *
+ * @example
+ * await crypto.subtle.digest('SHA-256', bufferSource(der))
  */
 export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes)

@@ -3,7 +3,12 @@ import { PkiNotSupportedError } from '../errors.ts'
 
 /**
  * The `crypto` option every public operation takes, or the runtime's `globalThis.crypto`.
- * Feature checks, not runtime sniffing (DESIGN.md principle 5).
+ * Feature checks, not runtime sniffing (DESIGN.md principle 5). PkiNotSupportedError when neither has `subtle` and
+ * `getRandomValues`.
+ *
+ * @example
+ * const crypto = resolveCrypto(o.crypto) // once, at the public boundary
+ * await crypto.subtle.generateKey(params, false, ['sign', 'verify'])
  */
 export function resolveCrypto(crypto?: Crypto): Crypto {
   const c = crypto ?? (globalThis as { crypto?: Crypto }).crypto

@@ -2,6 +2,7 @@
 import { OID } from '../der/oid.ts'
 import { children, type DerNode, readOid, readString, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
+import { fromLatin1 } from '../lib/bytes.ts'
 import type { NameAttributeType } from './types.ts'
 
 /** The subject fields we know by name, plus `emailAddress` (PKCS#9), which older CSRs carry in the subject. */
@@ -57,7 +58,15 @@ export function subjectFields(entries: readonly NameEntry[]): SubjectFields {
   return fields
 }
 
-/** Reads GeneralNames (RFC 5280 4.2.1.6) into the four kinds we use; other kinds are counted in `other`. */
+/**
+ * Reads GeneralNames (RFC 5280 4.2.1.6) into the four kinds we use; other kinds (otherName, x400Address,
+ * directoryName, ediPartyName, registeredID) are counted in `other`. PkiFormatError for an empty sequence, an
+ * unknown tag, non-ASCII octets in an IA5String name or an iPAddress that is not 4 or 16 octets. Names of any
+ * length decode (no spread of the octets into one call).
+ *
+ * @example
+ * readGeneralNames(readSingle(sanExtnValue)) // { dnsNames: ['a.example'], emails: [], ips: [], uris: [], other: 0 }
+ */
 export function readGeneralNames(node: DerNode): {
   dnsNames: string[]
   emails: string[]
@@ -76,7 +85,7 @@ export function readGeneralNames(node: DerNode): {
   for (const item of items) {
     const ascii = () => {
       if (item.content.some((b) => b > 0x7f)) throw new PkiFormatError('a GeneralName IA5String holds non-ASCII octets')
-      return String.fromCharCode(...item.content)
+      return fromLatin1(item.content)
     }
     switch (item.tag) {
       case 0x81:

@@ -44,7 +44,12 @@ export function encodeGeneralNames(names: GeneralNamesInput): Uint8Array {
   )
 }
 
-/** Whether there is any SAN entry to write. */
+/**
+ * Whether there is any SAN entry to write.
+ *
+ * @example
+ * hasGeneralNames({ dnsNames: [], ips: [Uint8Array.of(127, 0, 0, 1)] }) // true
+ */
 export function hasGeneralNames(names: GeneralNamesInput): boolean {
   return Boolean(names.dnsNames?.length || names.emails?.length || names.ips?.length || names.uris?.length)
 }

@@ -1,3 +1,4 @@
+import { OID } from '../der/oid.ts'
 import { PkiArgumentError } from '../errors.ts'
 import { isCountryCode } from './country.ts'
 import { normalizeDnsName } from './dns.ts'
@@ -10,13 +11,13 @@ import type { CheckedSubject, NameAttribute, NameAttributeType, X509Parameters }
  * as OpenSSL and the cloud CAs write them), with their OIDs (RFC 5280 appendix A, X.520) and the cloud CAs' limits.
  */
 const ATTRIBUTES: readonly { type: NameAttributeType; oid: string; min: number; max: number }[] = [
-  { type: 'country', oid: '2.5.4.6', min: 0, max: 2 },
-  { type: 'stateProvince', oid: '2.5.4.8', min: 0, max: 128 },
-  { type: 'locality', oid: '2.5.4.7', min: 0, max: 128 },
-  { type: 'streetAddress', oid: '2.5.4.9', min: 0, max: 128 },
-  { type: 'organization', oid: '2.5.4.10', min: 0, max: 64 },
-  { type: 'organizationUnit', oid: '2.5.4.11', min: 0, max: 128 },
-  { type: 'commonName', oid: '2.5.4.3', min: 1, max: 64 },
+  { type: 'country', oid: OID.country, min: 0, max: 2 },
+  { type: 'stateProvince', oid: OID.stateProvince, min: 0, max: 128 },
+  { type: 'locality', oid: OID.locality, min: 0, max: 128 },
+  { type: 'streetAddress', oid: OID.streetAddress, min: 0, max: 128 },
+  { type: 'organization', oid: OID.organization, min: 0, max: 64 },
+  { type: 'organizationUnit', oid: OID.organizationUnit, min: 0, max: 128 },
+  { type: 'commonName', oid: OID.commonName, min: 1, max: 64 },
 ]
 
 /** Index of the first C0/C1 control character or unpaired surrogate (not encodable as UTF-8), or -1. */
@@ -123,21 +124,22 @@ export function checkX509Parameters(p: X509Parameters): CheckedSubject {
       attributes.push({ type, oid, value: text, stringType: type === 'country' ? 'printable' : 'utf8' })
   }
 
-  const dnsNames: string[] = []
-  const emails: string[] = []
+  // Sets for the deduplication: a list of n names costs O(n), not O(n^2) (Set keeps insertion order).
+  const dnsNames = new Set<string>()
+  const emails = new Set<string>()
   for (const { text, index } of listItems('altName', record.altName)) {
     const where = `altName[${index}]`
     if (text.includes('@')) {
       const email = normalizeEmail(text)
       if (email === null) throw new PkiArgumentError(where, `${where} is not a valid e-mail address`)
-      if (!emails.includes(email)) emails.push(email)
+      emails.add(email)
       continue
     }
     // RFC 5280 4.2.1.6 / CA/B BR: an IP address goes in an iPAddress entry, never in a dNSName.
     if (looksLikeIp(text)) throw new PkiArgumentError(where, `${where} is an IP address: put it in ip`)
     const name = normalizeDnsName(text, { wildcard: true })
     if (name === null) throw new PkiArgumentError(where, `${where} is not a valid DNS name`)
-    if (!dnsNames.includes(name)) dnsNames.push(name)
+    dnsNames.add(name)
   }
 
   const ips: Uint8Array[] = []
@@ -155,5 +157,5 @@ export function checkX509Parameters(p: X509Parameters): CheckedSubject {
       ips.push(bytes)
     }
   }
-  return { attributes, dnsNames, emails, ips }
+  return { attributes, dnsNames: [...dnsNames], emails: [...emails], ips }
 }

@@ -1,6 +1,53 @@
-import { createCsr, decodePem, encodePem, generateKeyPair, KEY_TYPES, parseCsr, verifyCsr } from '../../src/index.ts'
+import { OID, oid } from '../../src/der/oid.ts'
+import { readSingle } from '../../src/der/reader.ts'
+import {
+  bitString,
+  contextTag,
+  integer,
+  octetString,
+  sequence,
+  setOf,
+  TAG,
+  tlv,
+  utf8String,
+} from '../../src/der/writer.ts'
+import {
+  createCsr,
+  decodePem,
+  encodePem,
+  exportPublicKey,
+  generateKeyPair,
+  KEY_TYPES,
+  PkiError,
+  parseCsr,
+  verifyCsr,
+} from '../../src/index.ts'
+import { bufferSource } from '../../src/lib/bytes.ts'
+import { readGeneralNames } from '../../src/names/decode.ts'
 import { deepEqual, equal, ok, rejects, throws } from '../assert.ts'
 import { suite } from '../harness.ts'
+
+/**
+ * A CSR built by hand with our DER writer: a real P-256 SPKI, the given attributes, and a well-formed but made-up
+ * ECDSA signature (parseCsr does not verify; these CSRs exist to feed the parser hostile sizes).
+ */
+async function handmadeCsr(attributes: Uint8Array[]): Promise<Uint8Array> {
+  const spki = await exportPublicKey((await generateKeyPair('EC256')).publicKey, { format: 'der' })
+  const name = sequence(setOf([sequence(oid(OID.commonName), utf8String('handmade.example'))]))
+  const info = sequence(integer(0), name, spki, contextTag(0, true, ...attributes))
+  return sequence(info, sequence(oid(OID.ecdsaWithSHA256)), bitString(sequence(integer(1), integer(1))))
+}
+
+/** An extensionRequest attribute (RFC 2985 5.4.2) asking for one subjectAltName with these GeneralNames. */
+function sanRequest(generalNames: Uint8Array): Uint8Array {
+  const san = sequence(oid(OID.subjectAltName), octetString(generalNames))
+  return sequence(oid(OID.extensionRequest), setOf([sequence(san)]))
+}
+
+/** An attribute whose type is an OBJECT IDENTIFIER with these content octets (written raw: oid() refuses them). */
+function attributeWithOidContent(content: Uint8Array): Uint8Array {
+  return sequence(tlv(TAG.OID, content), setOf([utf8String('x')]))
+}
 
 const SUBJECT = {
   commonName: 'api.example.com',
@@ -108,6 +155,64 @@ export default suite('csr', (test) => {
     await rejects(createCsr({ privateKey: a.privateKey, publicKey: b.publicKey }, { commonName: 'x' }), {
       code: 'ERR_PKI_KEY_MISMATCH',
     })
+  })
+
+  test('the two halves of a pair swapped, or a public key that cannot be exported, are argument errors', async () => {
+    const keys = await generateKeyPair('EC256')
+    await rejects(createCsr({ privateKey: keys.publicKey, publicKey: keys.privateKey }, { commonName: 'x' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'keys',
+    })
+    await rejects(createCsr({ privateKey: keys.privateKey, publicKey: keys.privateKey }, { commonName: 'x' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'keys',
+    })
+    // WebCrypto keeps a public key imported as non-extractable unexportable, like a private one.
+    const spki = await exportPublicKey(keys.publicKey, { format: 'der' })
+    const params = { name: 'ECDSA', namedCurve: 'P-256' }
+    const locked = await crypto.subtle.importKey('spki', bufferSource(spki), params, false, ['verify'])
+    equal(locked.extractable, false)
+    await rejects(createCsr({ privateKey: keys.privateKey, publicKey: locked }, { commonName: 'x' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'keys',
+    })
+    await rejects(createCsr({ privateKey: 'key', publicKey: keys.publicKey } as never, { commonName: 'x' }), {
+      name: 'TypeError',
+    } as never)
+  })
+
+  test('a SAN holding a 200,000-octet dNSName is a typed error or parses, never a RangeError', async () => {
+    const long = new Uint8Array(200_000).fill(0x61) // 'a'
+    const generalNames = sequence(contextTag(2, false, long))
+    // Our own reading decodes it whole ...
+    equal(readGeneralNames(readSingle(generalNames)).dnsNames[0]?.length, 200_000)
+    // ... and parseCsr either reports it or refuses it with a PkiError (the rich reader, asn1js, overflows its
+    // stack on it: that is wrapped as a PkiFormatError).
+    const der = await handmadeCsr([sanRequest(generalNames)])
+    let info: ReturnType<typeof parseCsr> | undefined
+    try {
+      info = parseCsr(der)
+    } catch (e) {
+      ok(e instanceof PkiError, `expected a PkiError, got ${(e as Error).name}: ${(e as Error).message}`)
+    }
+    if (info) equal(info.dnsNames[0]?.length, 200_000)
+  })
+
+  test('OIDs beyond the size limits are format errors: a 100 KB arc, a 2 MB OID of small arcs', async () => {
+    // 1.2.<arc of 100,000 septets>: 0x2a, then continuation octets, then the last septet.
+    const longArc = new Uint8Array(100_001).fill(0x81)
+    longArc[0] = 0x2a
+    longArc[longArc.length - 1] = 0x01
+    const withLongArc = await handmadeCsr([attributeWithOidContent(longArc)])
+    throws(() => parseCsr(withLongArc), { code: 'ERR_PKI_FORMAT' }, 'one 100 KB arc')
+    // 1.2.1.1.1...: two million one-octet arcs.
+    const manyArcs = new Uint8Array(2_000_000).fill(0x01)
+    manyArcs[0] = 0x2a
+    const withManyArcs = await handmadeCsr([attributeWithOidContent(manyArcs)])
+    throws(() => parseCsr(withManyArcs), { code: 'ERR_PKI_FORMAT' }, 'a 2 MB OID')
+    // Within the limits, an unknown attribute type is fine: 2.25.<a 128-bit UUID> (X.667).
+    const uuid = oid('2.25.329800735698586629295641978511506172918').subarray(2)
+    equal(parseCsr(await handmadeCsr([attributeWithOidContent(uuid)])).subject.commonName, 'handmade.example')
   })
 
   test('a tampered CSR fails verification; a tampered structure fails parsing', async () => {

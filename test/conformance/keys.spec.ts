@@ -1,4 +1,6 @@
+import { type DerNode, readSingle, readSmallInteger, sequenceOf } from '../../src/der/reader.ts'
 import {
+  decodePem,
   exportPrivateKey,
   exportPublicKey,
   generateKeyPair,
@@ -8,6 +10,50 @@ import {
 } from '../../src/index.ts'
 import { deepEqual, equal, match, ok, rejects } from '../assert.ts'
 import { suite } from '../harness.ts'
+
+/*
+ * Encrypted PKCS#8 made by OpenSSL 3.0.19, fixed here so every runtime reads the same bytes:
+ *   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out k.pem
+ *   openssl pkcs8 -topk8 -v2 aes192 -in k.pem -passout pass:'pocket-ca aes192' -out k192.pem
+ *   openssl pkcs8 -topk8 -v2 aes128 -v2prf hmacWithSHA1 -in k.pem -passout pass:'pocket-ca aes128 sha1' -out k128.pem
+ *   openssl pkey -in k.pem -pubout -out pub.pem
+ * (PBKDF2 with 2048 iterations, OpenSSL's default; HMAC-SHA256 for the first, HMAC-SHA1 as the omitted default
+ * PRF for the second.)
+ */
+const OPENSSL_AES192_PASSPHRASE = 'pocket-ca aes192'
+const OPENSSL_AES192_PEM = `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAh35daSsWQDUgICCAAw
+DAYIKoZIhvcNAgkFADAdBglghkgBZQMEARYEEFzTWICLSTCYwM1g5YloEukEgZD/
+uDOhwCWjGohNiRqBmP54/hWWS+7DHVWWhTGNTJlnfKa3NBhGIvI7if6isBOR/wua
+Vt3HtOLB4q7cztGwRILpWZaci2CJhs4vKKoPV+ZXnhsn+eHQ3y7NQpDXH3tJ/hDs
+muUjVPVDypj4gUZSFY5J2YRSjFmQ+cV6LEJbtZN9vV0EvNRtyb9Hih4Xi32m2kg=
+-----END ENCRYPTED PRIVATE KEY-----
+`
+const OPENSSL_AES128_SHA1_PASSPHRASE = 'pocket-ca aes128 sha1'
+const OPENSSL_AES128_SHA1_PEM = `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIHeMEkGCSqGSIb3DQEFDTA8MBsGCSqGSIb3DQEFDDAOBAheb2GUwj1JRQICCAAw
+HQYJYIZIAWUDBAECBBBcutI0A9QjvkbyT9Rb688CBIGQe7RZCnNpQX5Jb96NIKMl
+FhfvR/ev71Rqb3pm1Gt9Llhi0pA7tR+//63+mQqcgRZz8MvBNNeB1uUbmfsrrbZw
+YZwuJH+ze/xxcWHZaAaqtNH3kMc+uMilgJ5R30BVOaCYGpltXq16H5whZBOnsm1G
+GcKyVnKPaLqaYW/r104bA+AdvBGipboQWEcDGealCF4K
+-----END ENCRYPTED PRIVATE KEY-----
+`
+/** The public key of both. */
+const OPENSSL_PUBLIC_PEM = `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEt9O9v7iS6r0cEI8YPOn9DezlwEcc
+Frm6ADeaRgN/u0QGcSdMF4h53c3iTriaGSzA3UOrUkIAuHfFO1WHgeaVKQ==
+-----END PUBLIC KEY-----
+`
+
+/** The PBKDF2 iteration count of an EncryptedPrivateKeyInfo (RFC 5958 3, RFC 8018 A.2 and A.4). */
+function pbkdf2Iterations(der: Uint8Array): number {
+  const [algorithm] = sequenceOf(readSingle(der), 2) as [DerNode]
+  const [, pbes2Params] = sequenceOf(algorithm, 2) as [DerNode, DerNode]
+  const [kdf] = sequenceOf(pbes2Params, 2) as [DerNode]
+  const [, pbkdf2Params] = sequenceOf(kdf, 2) as [DerNode, DerNode]
+  const [, iterationCount] = sequenceOf(pbkdf2Params, 2, 4) as [DerNode, DerNode]
+  return readSmallInteger(iterationCount)
+}
 
 const SIGN: Record<string, Algorithm | EcdsaParams> = {
   'RSASSA-PKCS1-v1_5': { name: 'RSASSA-PKCS1-v1_5' },
@@ -91,8 +137,72 @@ export default suite('keys', (test) => {
   test('the default PBKDF2 iteration count is written and read', async () => {
     const keys = await generateKeyPair('EC256', { extractable: true })
     const pem = await exportPrivateKey(keys.privateKey, { passphrase: 'slow but safe' })
+    equal(pbkdf2Iterations((decodePem(pem)[0] as { der: Uint8Array }).der), 600_000)
     const back = await importPrivateKey(pem, { passphrase: 'slow but safe' })
     await assertPair(back.privateKey, keys.publicKey, 'default iterations')
+    const der = await exportPrivateKey(keys.privateKey, { passphrase: 'pw', format: 'der', iterations: 1234 })
+    equal(pbkdf2Iterations(der), 1234, 'an explicit count')
+  })
+
+  test('an encrypted PKCS#8 given as DER without a passphrase asks for the passphrase, as PEM does', async () => {
+    const keys = await generateKeyPair('EC256', { extractable: true })
+    const der = await exportPrivateKey(keys.privateKey, { passphrase: 'pw', format: 'der', iterations: 1000 })
+    await rejects(importPrivateKey(der), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
+    await rejects(importPrivateKey(der, { passphrase: 'wrong' }), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
+    // A plain PKCS#8 is not mistaken for one.
+    await importPrivateKey(await exportPrivateKey(keys.privateKey, { format: 'der' }))
+  })
+
+  test('OpenSSL-encrypted keys: AES-128/HMAC-SHA1 opens everywhere, AES-192 where the runtime has it', async (env) => {
+    const expected = (decodePem(OPENSSL_PUBLIC_PEM)[0] as { der: Uint8Array }).der
+    const aes128 = await importPrivateKey(OPENSSL_AES128_SHA1_PEM, { passphrase: OPENSSL_AES128_SHA1_PASSPHRASE })
+    deepEqual(await exportPublicKey(aes128.publicKey, { format: 'der' }), expected, 'AES-128 / SHA-1 public key')
+    await assertPair(aes128.privateKey, aes128.publicKey, 'AES-128 / SHA-1')
+    await rejects(importPrivateKey(OPENSSL_AES128_SHA1_PEM, { passphrase: 'wrong' }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'passphrase',
+    })
+    // Chromium's WebCrypto has no 192-bit AES keys (OperationError): that is "not supported", never a DOMException.
+    let aes192: CryptoKeyPair | undefined
+    try {
+      aes192 = await importPrivateKey(OPENSSL_AES192_PEM, { passphrase: OPENSSL_AES192_PASSPHRASE })
+    } catch (e) {
+      equal(
+        (e as { code?: string }).code,
+        'ERR_PKI_NOT_SUPPORTED',
+        `AES-192: ${(e as Error).name}: ${(e as Error).message}`,
+      )
+    }
+    if (env.runtime === 'chromium') equal(aes192, undefined, 'Chromium refuses AES-192')
+    if (env.runtime === 'node') ok(aes192, 'Node opens AES-192')
+    if (aes192) {
+      deepEqual(await exportPublicKey(aes192.publicKey, { format: 'der' }), expected, 'AES-192 public key')
+      await assertPair(aes192.privateKey, aes192.publicKey, 'AES-192')
+    }
+  })
+
+  test('options of the wrong type are TypeErrors, out of range ones argument errors', async () => {
+    const keys = await generateKeyPair('EC256', { extractable: true })
+    await rejects(exportPrivateKey(keys.privateKey, { format: 1 as unknown as 'pem' }), { name: 'TypeError' } as never)
+    await rejects(exportPublicKey(keys.publicKey, { format: {} as unknown as 'pem' }), { name: 'TypeError' } as never)
+    await rejects(exportPrivateKey(keys.privateKey, { passphrase: 'x', iterations: '2048' as unknown as number }), {
+      name: 'TypeError',
+    } as never)
+    await rejects(exportPrivateKey(keys.privateKey, { passphrase: 'x', iterations: Number.NaN }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'iterations',
+    })
+    await rejects(exportPrivateKey(keys.privateKey, { passphrase: 'x', iterations: 10_000_001 }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'iterations',
+    })
+    await rejects(generateKeyPair('EC256', { extractable: 'yes' as unknown as boolean }), {
+      name: 'TypeError',
+    } as never)
+    await rejects(generateKeyPair('EC256', { extractable: 1 as unknown as boolean }), { name: 'TypeError' } as never)
+    const pem = await exportPrivateKey(keys.privateKey)
+    await rejects(importPrivateKey(pem, { extractable: 'no' as unknown as boolean }), { name: 'TypeError' } as never)
+    equal((await importPrivateKey(pem, { extractable: false })).privateKey.extractable, false)
   })
 
   test('bad export options are argument errors', async () => {

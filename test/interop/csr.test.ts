@@ -343,6 +343,46 @@ describe('OpenSSL-made CSRs read by parseCsr and verifyCsr', () => {
   )
 
   it(
+    'secp256k1: reported with the curve OID and keyType null; verifyCsr says not supported',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1'])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: 'ECDSA', namedCurve: '1.3.132.0.10' })
+      expect(info.keyType).toBeNull()
+      expect(info.signatureAlgorithm).toBe('ecdsa-with-SHA256')
+      await expect(verifyCsr(pem)).rejects.toMatchObject({ code: 'ERR_PKI_NOT_SUPPORTED' })
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'an RSA key signed with RSASSA-PSS (-sigopt rsa_padding_mode:pss): the signature OID; not supported to verify',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'rsa:2048', '-sigopt', 'rsa_padding_mode:pss'])
+      const info = expectCommonFields(pem)
+      // The key itself is a plain rsaEncryption key, one pocket-ca makes; only the signature is PSS.
+      expect(info.publicKey).toEqual({ algorithm: 'RSA', modulusLength: 2048 })
+      expect(info.keyType).toBe('RSA2048')
+      expect(info.signatureAlgorithm).toBe('1.2.840.113549.1.1.10')
+      await expect(verifyCsr(pem)).rejects.toMatchObject({ code: 'ERR_PKI_NOT_SUPPORTED' })
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'an RSASSA-PSS key (-newkey rsa-pss): the key algorithm OID and keyType null; not supported to verify',
+    async () => {
+      const pem = opensslCsr(['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048'])
+      const info = expectCommonFields(pem)
+      expect(info.publicKey).toEqual({ algorithm: '1.2.840.113549.1.1.10' })
+      expect(info.keyType).toBeNull()
+      expect(info.signatureAlgorithm).toBe('1.2.840.113549.1.1.10')
+      await expect(verifyCsr(pem)).rejects.toMatchObject({ code: 'ERR_PKI_NOT_SUPPORTED' })
+    },
+    TIMEOUT,
+  )
+
+  it(
     'P-521 signed with SHA-512 (openssl req -sha512)',
     async () => {
       const pem = opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521', '-sha512'])

@@ -8,13 +8,14 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../../', import.meta.url).pathname
-// Inside the checkout, so the build's bare imports (reflect-metadata, @peculiar/x509) resolve from node_modules.
+// Inside the checkout, so the build's bare imports (@peculiar/x509, asn1js) resolve from node_modules.
 mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
 const out = mkdtempSync(join(root, 'node_modules/.cache/dist-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 const PUBLIC_VALUES = [
   'KEY_TYPES',
+  'PROFILES',
   'PkiArgumentError',
   'PkiChainError',
   'PkiError',
@@ -25,18 +26,30 @@ const PUBLIC_VALUES = [
   'PkiSignatureError',
   'PkiStateError',
   'PkiStorageError',
+  'REVOCATION_REASONS',
   'checkX509Parameters',
   'createCsr',
+  'createRootCa',
+  'createSubordinateCa',
   'decodePem',
+  'disableCa',
+  'enableCa',
   'encodePem',
   'exportPrivateKey',
   'exportPublicKey',
   'formatIp',
+  'generateCrl',
   'generateKeyPair',
+  'getCaCsr',
+  'importCaCertificate',
   'importPrivateKey',
+  'issueCertificate',
   'normalizeDnsName',
   'parseCsr',
   'parseIp',
+  'revokeCertificate',
+  'signCsr',
+  'signSubordinateCa',
   'verifyCsr',
 ]
 
