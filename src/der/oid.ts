@@ -2,6 +2,8 @@
  * OBJECT IDENTIFIER encoding (X.690 section 8.19) with a cache: the same few OIDs are written for every certificate,
  * so each is encoded once per process.
  */
+
+import { fromLatin1 } from '../lib/bytes.ts'
 import { TAG, tlv } from './writer.ts'
 
 const cache = new Map<string, Uint8Array>()
@@ -65,6 +67,18 @@ const NUMBER_LIMIT = 2 ** 46
  * decodeOid(Uint8Array.of(0x55, 0x04, 0x03)) // '2.5.4.3'
  */
 export function decodeOid(content: Uint8Array): string | null {
+  // The same few OIDs are read over and over (one certificate holds dozens): remember the short ones.
+  const key = content.length <= 32 ? fromLatin1(content) : null
+  const hit = key === null ? undefined : decoded.get(key)
+  if (hit !== undefined) return hit
+  const dotted = decodeOidUncached(content)
+  if (key !== null && dotted !== null && decoded.size < 4096) decoded.set(key, dotted)
+  return dotted
+}
+
+const decoded = new Map<string, string>()
+
+function decodeOidUncached(content: Uint8Array): string | null {
   if (content.length === 0 || content.length > MAX_OID_OCTETS || (content[content.length - 1] as number) & 0x80) {
     return null
   }

@@ -47,7 +47,6 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 const B64_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const B64: readonly string[] = B64_CHARS.split('')
 const B64_INDEX = new Int16Array(128).fill(-1)
 for (let i = 0; i < B64_CHARS.length; i++) B64_INDEX[B64_CHARS.charCodeAt(i)] = i
 
@@ -58,21 +57,8 @@ for (let i = 0; i < B64_CHARS.length; i++) B64_INDEX[B64_CHARS.charCodeAt(i)] = 
  * toBase64(Uint8Array.of(1, 2)) // 'AQI='
  */
 export function toBase64(bytes: Uint8Array): string {
-  let s = ''
-  let i = 0
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number)
-    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}${B64[n & 63]}`
-  }
-  const rest = bytes.length - i
-  if (rest === 1) {
-    const n = (bytes[i] as number) << 16
-    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`
-  } else if (rest === 2) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8)
-    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`
-  }
-  return s
+  // btoa (every runtime we support has it) over Latin-1 text is several times faster than building base64 in JS.
+  return btoa(fromLatin1(bytes))
 }
 
 /**
