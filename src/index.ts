@@ -7,6 +7,8 @@ export type { GenerateCrlOptions } from './ca/crl.ts'
 export { generateCrl } from './ca/crl.ts'
 export type { IssueCertificateRequest, SignCsrOptions } from './ca/issue.ts'
 export { issueCertificate, signCsr } from './ca/issue.ts'
+export type { CrlInfo } from './ca/parse-crl.ts'
+export { parseCrl } from './ca/parse-crl.ts'
 export { REVOCATION_REASONS, revokeCertificate } from './ca/revoke.ts'
 export type { CreateRootCaOptions } from './ca/root.ts'
 export { createRootCa } from './ca/root.ts'
@@ -21,6 +23,8 @@ export type {
   RevocationReason,
   Runtime,
 } from './ca/types.ts'
+export type { CertificateInfo } from './cert/parse.ts'
+export { parseCertificate } from './cert/parse.ts'
 export type { Profile } from './cert/profiles.ts'
 export { PROFILES } from './cert/profiles.ts'
 export type { DirectoryNameConstraint, KeyUsage, NameConstraints } from './cert/types.ts'

@@ -46,7 +46,13 @@ export interface CertificateParts {
   signature: Uint8Array
 }
 
-function readTime(node: DerNode): Date {
+/**
+ * A certificate or CRL time (RFC 5280 4.1.2.5), strictly: seconds, `Z`, valid calendar values.
+ *
+ * @example
+ * readTime(node) // Date
+ */
+export function readTime(node: DerNode): Date {
   const text = fromUtf8(node.content)
   // RFC 5280 4.1.2.5.1/2: UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ; no fractions, always Z.
   const m =
@@ -72,24 +78,42 @@ function readTime(node: DerNode): Date {
   return date
 }
 
-function readExtensions(node: DerNode): Map<string, RawExtension> {
+/**
+ * An Extensions SEQUENCE (RFC 5280 4.1) into a map by OID, in order, refusing duplicates (RFC 5280 4.2) and an
+ * encoded critical FALSE (DER omits DEFAULT values, X.690 11.5).
+ *
+ * @example
+ * readExtensionList(sequenceNode).get(OID.subjectAltName)
+ */
+export function readExtensionList(list: DerNode): Map<string, RawExtension> {
   const out = new Map<string, RawExtension>()
-  const [list] = children(node)
-  if (!list || children(node).length !== 1) throw new PkiFormatError('extensions [3] must hold one SEQUENCE')
   for (const ext of sequenceOf(list, 1, Number.POSITIVE_INFINITY)) {
     const fields = sequenceOf(ext, 2, 3)
     const id = readOid(fields[0] as DerNode)
     let critical = false
     if (fields.length === 3) {
       const flag = fields[1] as DerNode
-      if (flag.tag !== 0x01 || flag.content[0] !== 0xff)
+      if (flag.tag !== 0x01 || flag.content[0] !== 0xff) {
         throw new PkiFormatError(`extension ${id}: critical FALSE must be omitted`)
+      }
       critical = true
     }
     if (out.has(id)) throw new PkiFormatError(`extension ${id} appears twice (RFC 5280 4.2)`)
     out.set(id, { critical, value: readOctetString(fields[fields.length - 1] as DerNode) })
   }
   return out
+}
+
+/**
+ * An `[n] EXPLICIT Extensions` field (certificates [3], CRLs [0]) into a map by OID.
+ *
+ * @example
+ * readExtensions(node).get(OID.keyUsage)
+ */
+export function readExtensions(node: DerNode): Map<string, RawExtension> {
+  const inner = children(node)
+  if (inner.length !== 1) throw new PkiFormatError('an extensions field must hold one SEQUENCE')
+  return readExtensionList(inner[0] as DerNode)
 }
 
 /**

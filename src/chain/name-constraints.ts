@@ -2,9 +2,12 @@
  * Name constraints as read from a CA certificate (RFC 5280 4.2.1.10) and the test of a subject's names against
  * them: used when a CA issues (fail closed) and when a chain is validated.
  */
+
+import type { NameConstraints } from '../cert/types.ts'
 import { children, type DerNode, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
-import { type NameEntry, readName } from '../names/decode.ts'
+import { type NameEntry, readName, subjectFields } from '../names/decode.ts'
+import { formatIp } from '../names/ip.ts'
 
 /** One GeneralSubtree base. `other` stands for a form we do not check (otherName, URI, …). */
 export type Subtree =
@@ -170,4 +173,50 @@ export function findViolation(nc: DecodedNameConstraints, names: ConstrainedName
     }
   }
   return null
+}
+
+/**
+ * Name constraints in the caller-facing shape of {@link NameConstraints} (CIDR text, directory names as fields),
+ * for inspection. Forms without such a shape (otherName, URI) are left out.
+ *
+ * @example
+ * readNameConstraintsInfo(ext.value) // { permittedDns: ['corp.example'] }
+ */
+export function readNameConstraintsInfo(value: Uint8Array): NameConstraints {
+  const decoded = decodeNameConstraints(value)
+  const out: NameConstraints = {}
+  const set = <K extends keyof NameConstraints>(key: K, items: NonNullable<NameConstraints[K]>) => {
+    if (items.length) out[key] = items
+  }
+  for (const [kind, list] of [
+    ['permitted', decoded.permitted],
+    ['excluded', decoded.excluded],
+  ] as const) {
+    set(
+      `${kind}Dns`,
+      list.flatMap((s) => (s.type === 'dns' ? [s.value] : [])),
+    )
+    set(
+      `${kind}Emails`,
+      list.flatMap((s) => (s.type === 'email' ? [s.value] : [])),
+    )
+    set(
+      `${kind}Ips`,
+      list.flatMap((s) => (s.type === 'ip' ? [`${formatIp(s.address)}/${prefixLength(s.mask)}`] : [])),
+    )
+    set(
+      `${kind}DirectoryNames`,
+      list.flatMap((s) => (s.type === 'dir' ? [subjectFields(s.entries)] : [])),
+    )
+  }
+  return out
+}
+
+/** The prefix length of a network mask: its set bits (a mask from a CIDR range is contiguous). */
+function prefixLength(mask: Uint8Array): number {
+  let bits = 0
+  for (let b of mask) {
+    for (; b; b &= b - 1) bits++
+  }
+  return bits
 }

@@ -1,10 +1,10 @@
+import { readExtensionList } from '../cert/read.ts'
 import { OID } from '../der/oid.ts'
 import {
   assertDer,
   children,
   type DerNode,
   readBitStringBytes,
-  readOctetString,
   readOid,
   readSingle,
   readSmallInteger,
@@ -96,25 +96,11 @@ export interface CsrBody {
 /** The requested extensions, and each one's extnValue by OID. */
 function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; values: Map<string, Uint8Array> } {
   if (values.length !== 1) throw new PkiFormatError('extensionRequest must hold exactly one Extensions value')
-  const extensions: CsrExtension[] = []
-  const extnValues = new Map<string, Uint8Array>()
-  for (const ext of sequenceOf(values[0] as DerNode, 1, Number.POSITIVE_INFINITY)) {
-    const fields = sequenceOf(ext, 2, 3)
-    const id = readOid(fields[0] as DerNode)
-    let critical = false
-    if (fields.length === 3) {
-      // DER (X.690 11.5): a field equal to its DEFAULT is omitted, so an encoded critical must be TRUE.
-      if ((fields[1] as DerNode).tag !== 0x01 || (fields[1] as DerNode).content[0] !== 0xff) {
-        throw new PkiFormatError(`extension ${id}: critical FALSE must be omitted in DER`)
-      }
-      critical = true
-    }
-    // RFC 5280 4.2: a certificate must not include more than one instance of a particular extension.
-    if (extnValues.has(id)) throw new PkiFormatError(`extension ${id} requested twice`)
-    extnValues.set(id, readOctetString(fields[fields.length - 1] as DerNode))
-    extensions.push({ oid: id, critical, known: KNOWN_EXTENSIONS.has(id) })
+  const list = readExtensionList(values[0] as DerNode)
+  return {
+    extensions: [...list].map(([oid, e]) => ({ oid, critical: e.critical, known: KNOWN_EXTENSIONS.has(oid) })),
+    values: new Map([...list].map(([oid, e]) => [oid, e.value])),
   }
-  return { extensions, values: extnValues }
 }
 
 /**

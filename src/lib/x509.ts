@@ -11,12 +11,17 @@
 // biome-ignore-start assist/source/organizeImports: the polyfill must be evaluated before @peculiar/x509
 import { reflectMetadata } from './reflect.ts'
 import {
+  AuthorityInfoAccessExtension,
   BasicConstraintsExtension,
+  CertificatePolicyExtension,
+  CRLDistributionPointsExtension,
   ExtendedKeyUsageExtension,
   type Extension,
   KeyUsageFlags,
   KeyUsagesExtension,
   Pkcs10CertificateRequest,
+  X509Certificate,
+  X509Crl,
 } from '@peculiar/x509'
 // biome-ignore-end assist/source/organizeImports: the order above matters
 import { PkiFormatError, PkiNotSupportedError } from '../errors.ts'
@@ -67,12 +72,80 @@ function readExtensions(extensions: readonly Extension[]): ExtensionReading {
  * readX509Csr(der).subjectName // 'CN=api.example.com'
  */
 export function readX509Csr(der: Uint8Array): X509CsrReading {
-  if (!reflectMetadata)
-    throw new PkiNotSupportedError('the rich X.509 reader needs Reflect metadata, and Reflect is frozen')
+  checkReflect()
   try {
     const csr = new Pkcs10CertificateRequest(bufferSource(der))
     return { subjectName: csr.subject, ...readExtensions(csr.extensions) }
   } catch (e) {
     throw new PkiFormatError('the CSR cannot be read', { cause: e })
+  }
+}
+
+function checkReflect(): void {
+  if (!reflectMetadata)
+    throw new PkiNotSupportedError('the rich X.509 reader needs Reflect metadata, and Reflect is frozen')
+}
+
+/** What the rich reader adds to our own strict reading of a certificate. */
+export interface X509CertificateReading {
+  subjectName: string
+  issuerName: string
+  crlUrls: string[]
+  ocspUrls: string[]
+  caIssuersUrls: string[]
+  policies: string[]
+}
+
+/**
+ * Reads a certificate (already through our own strict reading) with @peculiar/x509 for what people read: names as
+ * text, CRL distribution points, authority information access, policies. Any failure is a PkiFormatError.
+ *
+ * @example
+ * readX509Certificate(der).issuerName // 'CN=Example Root CA, O=Example'
+ */
+export function readX509Certificate(der: Uint8Array): X509CertificateReading {
+  checkReflect()
+  try {
+    const cert = new X509Certificate(bufferSource(der))
+    const out: X509CertificateReading = {
+      subjectName: cert.subject,
+      issuerName: cert.issuer,
+      crlUrls: [],
+      ocspUrls: [],
+      caIssuersUrls: [],
+      policies: [],
+    }
+    for (const e of cert.extensions) {
+      if (e instanceof CRLDistributionPointsExtension) {
+        for (const point of e.distributionPoints) {
+          for (const name of point.distributionPoint?.fullName ?? []) {
+            if (name.uniformResourceIdentifier) out.crlUrls.push(name.uniformResourceIdentifier)
+          }
+        }
+      } else if (e instanceof AuthorityInfoAccessExtension) {
+        out.ocspUrls = e.ocsp.filter((g) => g.type === 'url').map((g) => g.value)
+        out.caIssuersUrls = e.caIssuers.filter((g) => g.type === 'url').map((g) => g.value)
+      } else if (e instanceof CertificatePolicyExtension) {
+        out.policies = [...e.policies]
+      }
+    }
+    return out
+  } catch (e) {
+    throw new PkiFormatError('the certificate cannot be read', { cause: e })
+  }
+}
+
+/**
+ * The issuer of a CRL as text, read with @peculiar/x509.
+ *
+ * @example
+ * readX509CrlIssuer(der) // 'CN=Example Issuing CA'
+ */
+export function readX509CrlIssuer(der: Uint8Array): string {
+  checkReflect()
+  try {
+    return new X509Crl(bufferSource(der)).issuer
+  } catch (e) {
+    throw new PkiFormatError('the CRL cannot be read', { cause: e })
   }
 }

@@ -8,8 +8,9 @@ import csr from './csr.spec.ts'
 import der from './der.spec.ts'
 import ecdsa from './ecdsa.spec.ts'
 import errors from './errors.spec.ts'
+import inspect from './inspect.spec.ts'
 import keys from './keys.spec.ts'
 import names from './names.spec.ts'
 import pem from './pem.spec.ts'
 
-export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names, ca]
+export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names, ca, inspect]

@@ -45,6 +45,8 @@ const PUBLIC_VALUES = [
   'importPrivateKey',
   'issueCertificate',
   'normalizeDnsName',
+  'parseCertificate',
+  'parseCrl',
   'parseCsr',
   'parseIp',
   'revokeCertificate',
