@@ -123,6 +123,7 @@ async function issue(
       ...(ca.settings.crlUrls ? { crlUrls: ca.settings.crlUrls } : {}),
       ...(ca.settings.ocspUrl ? { ocspUrl: ca.settings.ocspUrl } : {}),
       ...(ca.settings.caIssuersUrl ? { caIssuersUrl: ca.settings.caIssuersUrl } : {}),
+      ...(ca.settings.policies ? { policies: ca.settings.policies } : {}),
     },
     context.signer,
   )

@@ -29,6 +29,8 @@ export interface CreateRootCaOptions extends Runtime {
   crlUrls?: string[]
   ocspUrl?: string
   caIssuersUrl?: string
+  /** Certificate policy OIDs for the certificates this CA issues. */
+  policies?: string[]
 }
 
 /**

@@ -23,13 +23,14 @@ function checkUrl(field: string, value: unknown): string {
  * Checks the CA settings given to createRootCa / createSubordinateCa and returns a clean copy.
  *
  * @example
- * checkSettings({ crlUrls: ['http://pki.example/root.crl'] })
+ * checkSettings({ crlUrls: ['http://pki.example/root.crl'], policies: ['2.23.140.1.2.1'] })
  */
 export function checkSettings(o: {
   crlUrls?: unknown
   ocspUrl?: unknown
   caIssuersUrl?: unknown
   nameConstraints?: unknown
+  policies?: unknown
 }): CaSettings {
   const settings: CaSettings = {}
   if (o.crlUrls !== undefined) {
@@ -38,6 +39,17 @@ export function checkSettings(o: {
   }
   if (o.ocspUrl !== undefined) settings.ocspUrl = checkUrl('ocspUrl', o.ocspUrl)
   if (o.caIssuersUrl !== undefined) settings.caIssuersUrl = checkUrl('caIssuersUrl', o.caIssuersUrl)
+  if (o.policies !== undefined) {
+    if (!Array.isArray(o.policies)) throw new TypeError('policies must be an array of OIDs')
+    if (o.policies.length) {
+      settings.policies = o.policies.map((p, i) => {
+        if (typeof p !== 'string') throw new TypeError(`policies[${i}] must be a string`)
+        if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
+          throw new PkiArgumentError(`policies[${i}]`, `${p} is not a dotted OID`)
+        return p
+      })
+    }
+  }
   const nc = checkNameConstraints(o.nameConstraints)
   if (nc) settings.nameConstraints = nc
   return settings

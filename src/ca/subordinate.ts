@@ -31,6 +31,8 @@ export interface CreateSubordinateCaOptions extends Runtime {
   crlUrls?: string[]
   ocspUrl?: string
   caIssuersUrl?: string
+  /** Certificate policy OIDs for the certificates this CA issues. */
+  policies?: string[]
 }
 
 /**
@@ -142,6 +144,7 @@ export async function signSubordinateCa(
       ...(parent.settings.crlUrls ? { crlUrls: parent.settings.crlUrls } : {}),
       ...(parent.settings.ocspUrl ? { ocspUrl: parent.settings.ocspUrl } : {}),
       ...(parent.settings.caIssuersUrl ? { caIssuersUrl: parent.settings.caIssuersUrl } : {}),
+      ...(parent.settings.policies ? { policies: parent.settings.policies } : {}),
     },
     context.signer,
   )

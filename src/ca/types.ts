@@ -26,6 +26,8 @@ export interface CaSettings {
   ocspUrl?: string
   /** Where this CA's certificate can be fetched (authorityInfoAccess caIssuers). */
   caIssuersUrl?: string
+  /** Certificate policy OIDs written into the certificates this CA issues (RFC 5280 4.2.1.4). */
+  policies?: string[]
   /** The name constraints in this CA's own certificate, as asked for when it was made. */
   nameConstraints?: NameConstraints
 }

@@ -70,8 +70,16 @@ function extensionsOf(t: CertificateTemplate, subjectKeyId: Uint8Array, issuerKe
 }
 
 /**
- * Builds, signs and checks a certificate; returns its DER. The template is trusted (the CA functions validate at
- * the public boundary). With `signer` omitted the certificate is self-signed with `self`.
+ * Builds, signs and checks a certificate; returns its DER. Like Go's x509.CreateCertificate, it writes what the
+ * template says and nothing else; the template is trusted (the CA functions validate at the public boundary).
+ * Fields read, in the order they are written:
+ * - `serialNumber`, `notBefore`, `notAfter`, `subject` (DER Name), `publicKey` (SPKI DER); version is always v3,
+ *   the issuer and signature algorithm come from `signer`;
+ * - `isCa` (basicConstraints, critical, written when defined) with `pathLen` (CAs only);
+ * - `keyUsage` (critical), `extKeyUsage`;
+ * - `subjectKeyId` (computed from `publicKey` when absent) and the authority key identifier from `signer.keyId`;
+ * - `dnsNames`, `emails`, `ips`, `uris` (subjectAltName, critical when the subject is empty);
+ * - `nameConstraints` (critical, CAs only), `crlUrls`, `ocspUrl` / `caIssuersUrl`, `policies`.
  *
  * @example
  * const der = await createCertificate(crypto, template, caSigner)

@@ -23,6 +23,7 @@ export default suite('inspect', (test) => {
       crlUrls: ['http://pki.inspect.example/root.crl'],
       ocspUrl: 'http://ocsp.inspect.example',
       caIssuersUrl: 'http://pki.inspect.example/root.cer',
+      policies: ['2.23.140.1.2.1', '1.3.6.1.4.1.99999.1'],
     })
     const r = parseCertificate(root.certificate as string)
     equal(r.isCa, true)
@@ -56,6 +57,8 @@ export default suite('inspect', (test) => {
     deepEqual(l.crlUrls, ['http://pki.inspect.example/root.crl'])
     deepEqual(l.ocspUrls, ['http://ocsp.inspect.example'])
     deepEqual(l.caIssuersUrls, ['http://pki.inspect.example/root.cer'])
+    deepEqual(l.policies, ['2.23.140.1.2.1', '1.3.6.1.4.1.99999.1'])
+    deepEqual(r.policies, [], 'the CA settings apply to what it issues, not to itself')
     equal(l.authorityKeyId, r.subjectKeyId)
     equal(l.issuerName, r.subjectName)
     equal(Date.parse(l.notAfter) - Date.parse(l.notBefore), 30 * 86_400_000)
