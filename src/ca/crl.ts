@@ -8,15 +8,12 @@ import { PkiArgumentError, PkiStateError } from '../errors.ts'
 import { signBytes } from '../keys/sign.ts'
 import { fromHex } from '../lib/bytes.ts'
 import { encodePem } from '../pem/index.ts'
-import { checkCaRecord, runtime } from './options.ts'
+import { assertValidAt, checkCaRecord, checkTime, DAY_MS, runtime } from './options.ts'
 import { REVOCATION_REASONS } from './revoke.ts'
 import { caContext } from './signer.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
-const CRL_NUMBER = '2.5.29.20'
-const REASON_CODE = '2.5.29.21'
 const CRL_SIGN = 6
-const DAY_MS = 86_400_000
 
 /** Options of {@link generateCrl}. */
 export interface GenerateCrlOptions extends Runtime {
@@ -34,37 +31,43 @@ export interface GenerateCrlOptions extends Runtime {
  */
 export async function generateCrl(
   ca: CertificateAuthority,
-  o: GenerateCrlOptions = {},
+  o?: GenerateCrlOptions,
 ): Promise<{ crl: string; ca: CertificateAuthority }> {
   checkCaRecord(ca)
+  const { crypto, at } = runtime(o)
   if (ca.status !== 'ACTIVE' && ca.status !== 'DISABLED') {
     throw new PkiStateError(ca.status, `the CA is ${ca.status}: it cannot publish a CRL`)
   }
-  const { crypto, at } = runtime(o)
   let nextUpdate: Date
-  if (o.nextUpdate instanceof Date) nextUpdate = o.nextUpdate
-  else if (o.nextUpdate === undefined || typeof o.nextUpdate === 'number') {
-    const days = o.nextUpdate ?? 7
+  const asked = o?.nextUpdate
+  if (asked instanceof Date) {
+    if (!Number.isFinite(asked.getTime())) throw new TypeError('nextUpdate must be a valid Date')
+    nextUpdate = asked
+  } else if (asked === undefined || typeof asked === 'number') {
+    const days = asked ?? 7
     if (!Number.isInteger(days) || days < 1 || days > 3650) {
       throw new PkiArgumentError('nextUpdate', 'nextUpdate must be a Date or 1..3650 days')
     }
     nextUpdate = new Date(at.getTime() + days * DAY_MS)
   } else throw new TypeError('nextUpdate must be a Date or a number of days')
   if (!(nextUpdate > at)) throw new PkiArgumentError('nextUpdate', 'nextUpdate must be after the time of the CRL')
+  checkTime(nextUpdate, 'nextUpdate')
 
   const context = await caContext(crypto, ca)
-  if (at > context.certificate.notAfter) throw new PkiStateError('EXPIRED', 'the CA certificate has expired')
+  assertValidAt(ca, context.certificate.notBefore, context.certificate.notAfter, at)
   const usage = readKeyUsageBits(context.certificate.extensions.get(OID.keyUsage))
   if (usage && !usage.has(CRL_SIGN))
     throw new PkiStateError(ca.status, 'the CA certificate lacks the cRLSign key usage')
 
   const crlNumber = ca.crlNumber + 1
-  const entries = [...ca.revoked]
+  // A CRL at `at` lists what was revoked by then (RFC 5280 5.1.2.6).
+  const entries = ca.revoked
+    .filter((r) => Date.parse(r.at) <= at.getTime())
     .sort((a, b) => (a.serialNo < b.serialNo ? -1 : 1))
     .map((r) => {
       const code = REVOCATION_REASONS[r.reason]
       // RFC 5280 5.3.1: reasonCode unspecified SHOULD be absent rather than present.
-      const extensions = code ? sequence(extension(REASON_CODE, false, enumerated(code))) : new Uint8Array(0)
+      const extensions = code ? sequence(extension(OID.reasonCode, false, enumerated(code))) : new Uint8Array(0)
       return sequence(integer(fromHex(r.serialNo)), encodeTime(new Date(r.at)), extensions)
     })
   const signer = context.signer
@@ -78,7 +81,7 @@ export async function generateCrl(
     contextTag(
       0,
       true,
-      sequence(authorityKeyIdentifier(signer.keyId), extension(CRL_NUMBER, false, integer(crlNumber))),
+      sequence(authorityKeyIdentifier(signer.keyId), extension(OID.cRLNumber, false, integer(crlNumber))),
     ),
   )
   const signature = await signBytes(crypto, signer.spec, signer.privateKey, tbs)

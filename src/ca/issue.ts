@@ -15,9 +15,10 @@ import { parseIp } from '../names/ip.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { NameAttribute, X509Parameters } from '../names/types.ts'
 import { encodePem } from '../pem/index.ts'
-import { assertActive, checkCaRecord, runtime, validity } from './options.ts'
+import { assertActive, assertValidAt, checkCaRecord, runtime, validity } from './options.ts'
 import { readRequest } from './request.ts'
-import { caContext } from './signer.ts'
+import { issuedSettings } from './settings.ts'
+import { type CaContext, caContext } from './signer.ts'
 import type { CertificateAuthority, IssuedCertificate, Runtime } from './types.ts'
 
 /** The profiles an end-entity issuance takes (CA certificates come from signSubordinateCa). */
@@ -37,7 +38,6 @@ function checkProfile(profile: unknown): Profile {
 
 /** What an issuance puts into a certificate, whatever it came from (parameters or a CSR). */
 interface Subject {
-  name: Uint8Array
   entries: NameEntry[]
   dnsNames: string[]
   emails: string[]
@@ -46,84 +46,110 @@ interface Subject {
   keyType: KeyType
 }
 
+/** The attribute types written as PrintableString (RFC 5280 appendix A: country); the rest as UTF8String. */
+function encodeEntries(entries: readonly NameEntry[]): Uint8Array {
+  return encodeName(
+    entries.map((e) => ({
+      type: 'commonName',
+      oid: e.oid,
+      value: e.value,
+      stringType: e.oid === OID.country ? 'printable' : 'utf8',
+    })),
+  )
+}
+
 /**
- * Applies the profile's rule for the commonName (CA/B BR 7.1.4.3: a TLS certificate's CN, if present, is one of
- * its SANs) and returns the SANs to write. `field` names the input to blame.
+ * Applies the profile's rule for the commonName (CA/B BR 7.1.4.3: in a TLS certificate the CN, if present, is one
+ * of the SANs, in the same form) and returns the subject entries and SANs to write. `field` names the input to blame.
  */
-function sansFor(profile: Profile, subject: Subject, field: string): Pick<Subject, 'dnsNames' | 'emails' | 'ips'> {
+function applyProfile(profile: Profile, subject: Subject, field: string): Subject {
+  const rule = PROFILES[profile].commonNameInSan
   const dnsNames = [...subject.dnsNames]
   const emails = [...subject.emails]
   const ips = [...subject.ips]
-  const cn = subject.entries.find((e) => e.oid === OID.commonName)?.value
-  const rule = PROFILES[profile].commonNameInSan
-  if (rule === 'dns-or-ip' && cn !== undefined) {
-    const ip = parseIp(cn)
-    const dns = ip ? null : normalizeDnsName(cn, { wildcard: true })
-    if (ip) {
-      if (!ips.some((x) => x.length === ip.length && x.every((b, i) => b === ip[i]))) ips.push(ip)
-    } else if (dns) {
-      if (!dnsNames.includes(dns)) dnsNames.unshift(dns)
-    } else {
-      throw new PkiArgumentError(
-        field,
-        `for a ${profile} certificate the common name must be a DNS name or an IP address`,
-      )
+  let entries = subject.entries
+  const cns = entries.filter((e) => e.oid === OID.commonName)
+  if (rule === 'dns-or-ip') {
+    if (cns.length > 1) throw new PkiArgumentError(field, `a ${profile} certificate takes at most one common name`)
+    const cn = cns[0]?.value
+    if (cn !== undefined) {
+      const ip = parseIp(cn)
+      const dns = ip ? null : normalizeDnsName(cn, { wildcard: true })
+      if (ip) {
+        if (!ips.some((x) => x.length === ip.length && x.every((b, i) => b === ip[i]))) ips.push(ip)
+      } else if (dns) {
+        if (!dnsNames.includes(dns)) dnsNames.unshift(dns)
+        // The CN is written exactly as its SAN entry (lower case, punycode).
+        entries = entries.map((e) => (e.oid === OID.commonName ? { oid: e.oid, value: dns } : e))
+      } else {
+        throw new PkiArgumentError(
+          field,
+          `for a ${profile} certificate the common name must be a DNS name or an IP address`,
+        )
+      }
+    }
+    if (dnsNames.length === 0 && ips.length === 0) {
+      throw new PkiArgumentError(field, `a ${profile} certificate needs a DNS name or an IP address`)
     }
   }
-  if (rule === 'email' && cn !== undefined && cn.includes('@')) {
-    const mailbox = normalizeEmail(cn)
-    if (mailbox && !emails.includes(mailbox)) emails.unshift(mailbox)
+  if (rule === 'email') {
+    for (const cn of cns) {
+      const mailbox = cn.value.includes('@') ? normalizeEmail(cn.value) : null
+      if (mailbox && !emails.includes(mailbox)) emails.unshift(mailbox)
+    }
+    if (emails.length === 0) throw new PkiArgumentError(field, 'an email certificate needs an e-mail address')
   }
-  if (rule === 'dns-or-ip' && dnsNames.length === 0 && ips.length === 0) {
-    throw new PkiArgumentError(field, `a ${profile} certificate needs a DNS name or an IP address`)
+  // RFC 5280 4.1.2.6: a certificate names its subject in the subject field, the SAN, or both; never neither.
+  if (entries.length === 0 && dnsNames.length === 0 && emails.length === 0 && ips.length === 0) {
+    throw new PkiArgumentError(field, 'the certificate would name no subject: give a subject or a SAN')
   }
-  if (rule === 'email' && emails.length === 0) {
-    throw new PkiArgumentError(field, 'an email certificate needs an e-mail address')
-  }
-  return { dnsNames, emails, ips }
+  return { ...subject, entries, dnsNames, emails, ips }
+}
+
+/** The context of a CA about to sign at `at`: status first, then the CA certificate's own validity. */
+async function signingContext(crypto: Crypto, ca: CertificateAuthority, at: Date): Promise<CaContext> {
+  assertActive(ca)
+  const context = await caContext(crypto, ca)
+  assertValidAt(ca, context.certificate.notBefore, context.certificate.notAfter, at)
+  return context
 }
 
 async function issue(
   crypto: Crypto,
   at: Date,
   ca: CertificateAuthority,
-  subject: Subject,
+  context: CaContext,
+  requested: Subject,
   profile: Profile,
   period: unknown,
   field: string,
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
-  const context = await caContext(crypto, ca)
-  assertActive(ca, context.certificate.notBefore, context.certificate.notAfter, at)
-  const { notBefore, notAfter } = validity(at, period, context.certificate.notAfter)
-  const sans = sansFor(profile, subject, field)
+  const { notBefore, notAfter } = validity(at, period, context.validUntil)
+  const subject = applyProfile(profile, requested, field)
   for (const nc of context.constraints) {
-    const violation = findViolation(nc, { subject: subject.entries, ...sans })
+    const violation = findViolation(nc, { subject: subject.entries, ...subject })
     if (violation) {
-      throw new PkiArgumentError(
-        field,
-        `${violation.name} is ${violation.reason === 'name_excluded' ? 'excluded by' : 'not permitted by'} the CA's name constraints`,
-      )
+      const how = violation.reason === 'name_excluded' ? 'excluded by' : 'not permitted by'
+      throw new PkiArgumentError(field, `${violation.name} is ${how} the CA's name constraints`)
     }
   }
   const spec = PROFILES[profile]
-  const isRsa = subject.keyType.startsWith('RSA')
   const serialNumber = randomSerial(crypto)
   const der = await createCertificate(
     crypto,
     {
       serialNumber,
-      subject: subject.name,
+      subject: encodeEntries(subject.entries),
       notBefore,
       notAfter,
       publicKey: subject.spki,
       isCa: false,
-      keyUsage: isRsa ? [...spec.keyUsage, ...spec.rsaKeyUsage] : spec.keyUsage,
+      keyUsage: subject.keyType.startsWith('RSA') ? [...spec.keyUsage, ...spec.rsaKeyUsage] : spec.keyUsage,
       extKeyUsage: spec.extKeyUsage,
-      ...sans,
-      ...(ca.settings.crlUrls ? { crlUrls: ca.settings.crlUrls } : {}),
-      ...(ca.settings.ocspUrl ? { ocspUrl: ca.settings.ocspUrl } : {}),
-      ...(ca.settings.caIssuersUrl ? { caIssuersUrl: ca.settings.caIssuersUrl } : {}),
-      ...(ca.settings.policies ? { policies: ca.settings.policies } : {}),
+      dnsNames: subject.dnsNames,
+      emails: subject.emails,
+      ips: subject.ips,
+      ...issuedSettings(ca.settings),
     },
     context.signer,
   )
@@ -141,7 +167,7 @@ async function issue(
 export interface IssueCertificateRequest extends Runtime {
   /** The new key's type (default 'EC256'). */
   keyType?: KeyType
-  /** Days, 1..3650, or 'MAX' (until the CA's own notAfter). Default 365. */
+  /** Days, 1..3650, or 'MAX' (until the CA's chain ends). Default 365. */
   period?: number | 'MAX'
   x509Parameters: X509Parameters
   /** Default 'tls-server' (the commonName also goes into the SAN). */
@@ -169,35 +195,17 @@ export async function issueCertificate(
   const profile = checkProfile(req.profile)
   const period = req.period ?? 365
   const { crypto, at } = runtime(req)
-  // Refuse before making a key: status, period and names are known without one.
-  const context = await caContext(crypto, ca)
-  assertActive(ca, context.certificate.notBefore, context.certificate.notAfter, at)
-  validity(at, period, context.certificate.notAfter)
+  const context = await signingContext(crypto, ca, at)
+  const entries = checked.attributes.map((a: NameAttribute) => ({ oid: a.oid, value: a.value }))
+  const names = { entries, dnsNames: checked.dnsNames, emails: checked.emails, ips: checked.ips }
+  // Refuse before making a key: period and names are known without one.
+  validity(at, period, context.validUntil)
+  applyProfile(profile, { ...names, spki: new Uint8Array(0), keyType }, 'x509Parameters')
 
   const keys = await generateKeyPair(keyType, { extractable: true, crypto })
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
-  const attributes = subjectAttributesFor(profile, checked.attributes)
-  const subject: Subject = {
-    name: encodeName(attributes),
-    entries: attributes.map((a) => ({ oid: a.oid, value: a.value })),
-    dnsNames: checked.dnsNames,
-    emails: checked.emails,
-    ips: checked.ips,
-    spki,
-    keyType,
-  }
-  const issued = await issue(crypto, at, ca, subject, profile, period, 'x509Parameters.commonName')
+  const issued = await issue(crypto, at, ca, context, { ...names, spki, keyType }, profile, period, 'x509Parameters')
   return { privateKey: await exportPrivateKey(keys.privateKey, { crypto }), ...issued }
-}
-
-/** For TLS profiles a DNS-name commonName is written in its normalised (lower-case, punycode) form, as in the SAN. */
-function subjectAttributesFor(profile: Profile, attributes: readonly NameAttribute[]): NameAttribute[] {
-  if (PROFILES[profile].commonNameInSan !== 'dns-or-ip') return [...attributes]
-  return attributes.map((a) => {
-    if (a.type !== 'commonName' || parseIp(a.value)) return a
-    const dns = normalizeDnsName(a.value, { wildcard: true })
-    return dns ? { ...a, value: dns } : a
-  })
 }
 
 /** Options of {@link signCsr}. */
@@ -218,14 +226,14 @@ export interface SignCsrOptions extends Runtime {
 export async function signCsr(
   ca: CertificateAuthority,
   csr: string | Uint8Array,
-  o: SignCsrOptions = {},
+  o?: SignCsrOptions,
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
   checkCaRecord(ca)
-  const profile = checkProfile(o.profile)
   const { crypto, at } = runtime(o)
+  const profile = checkProfile(o?.profile)
+  const context = await signingContext(crypto, ca, at)
   const request = await readRequest(crypto, csr)
   const subject: Subject = {
-    name: request.subject,
     entries: request.subjectEntries,
     dnsNames: request.dnsNames.map((d) => {
       const name = normalizeDnsName(d, { wildcard: true })
@@ -241,5 +249,5 @@ export async function signCsr(
     spki: request.spki,
     keyType: request.keyType,
   }
-  return issue(crypto, at, ca, subject, profile, o.period ?? 365, 'csr')
+  return issue(crypto, at, ca, context, subject, profile, o?.period ?? 365, 'csr')
 }

@@ -1,9 +1,8 @@
-import { readExtensionList, readExtensions, readTime } from '../cert/read.ts'
+import { readAuthorityKeyId, readExtensionList, readExtensions, readTime } from '../cert/read.ts'
 import { formatSerial } from '../cert/serial.ts'
 import { OID } from '../der/oid.ts'
 import {
   assertDer,
-  children,
   type DerNode,
   readIntegerBytes,
   readSingle,
@@ -12,15 +11,13 @@ import {
 } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
 import { signatureAlgorithmName } from '../keys/verify.ts'
-import { toHex } from '../lib/bytes.ts'
+import { bytesEqual, toHex } from '../lib/bytes.ts'
 import { readX509CrlIssuer } from '../lib/x509.ts'
 import { readName, type SubjectFields, subjectFields } from '../names/decode.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
 import { REVOCATION_REASONS } from './revoke.ts'
 import type { RevocationReason } from './types.ts'
 
-const CRL_NUMBER = '2.5.29.20'
-const REASON_CODE = '2.5.29.21'
 const REASON_BY_CODE = new Map(
   Object.entries(REVOCATION_REASONS).map(([name, code]) => [code, name as RevocationReason]),
 )
@@ -78,7 +75,7 @@ export function parseCrl(input: string | Uint8Array): CrlInfo {
   }
   const [innerSig, issuer, thisUpdate, ...rest] = fields.slice(i) as DerNode[]
   if (!innerSig || !issuer || !thisUpdate) throw new PkiFormatError('truncated CRL')
-  if (innerSig.bytes.length !== outerSig.bytes.length || innerSig.bytes.some((b, j) => b !== outerSig.bytes[j])) {
+  if (!bytesEqual(innerSig.bytes, outerSig.bytes)) {
     throw new PkiFormatError('signatureAlgorithm differs from tbsCertList.signature (RFC 5280 5.1.1.2)')
   }
   let nextUpdate: Date | undefined
@@ -100,7 +97,7 @@ export function parseCrl(input: string | Uint8Array): CrlInfo {
       revokedAt: readTime(date).toISOString(),
     }
     if (entryExtensions) {
-      const reason = readExtensionList(entryExtensions).get(REASON_CODE)
+      const reason = readExtensionList(entryExtensions).get(OID.reasonCode)
       if (reason) {
         const code = readSingle(reason.value, 0x0a)
         const name = REASON_BY_CODE.get(readSmallInteger({ ...code, tag: 0x02 }))
@@ -110,9 +107,9 @@ export function parseCrl(input: string | Uint8Array): CrlInfo {
     }
     return item
   })
-  const number = extensions.get(CRL_NUMBER)
+  const number = extensions.get(OID.cRLNumber)
   const aki = extensions.get(OID.authorityKeyIdentifier)
-  const akiId = aki ? children(readSingle(aki.value, 0x30)).find((n) => n.tag === 0x80)?.content : undefined
+  const akiId = readAuthorityKeyId(aki)
   return {
     version: version + 1,
     issuer: subjectFields(readName(issuer)),

@@ -28,7 +28,10 @@ export function revocationReason(reason: unknown): RevocationReason {
   if (reason === undefined) return 'unspecified'
   if (typeof reason !== 'string') throw new TypeError('reason must be a string')
   const key = reason.replace(/_/g, '').toLowerCase()
-  const match = (Object.keys(REVOCATION_REASONS) as RevocationReason[]).find((r) => r.toLowerCase() === key)
+  // removeFromCRL (8) belongs to delta CRLs only (RFC 5280 5.3.1); pocket-ca publishes full CRLs.
+  const match = (Object.keys(REVOCATION_REASONS) as RevocationReason[]).find(
+    (r) => r !== 'removeFromCRL' && r.toLowerCase() === key,
+  )
   if (!match)
     throw new PkiArgumentError(
       'reason',
@@ -49,7 +52,7 @@ export async function revokeCertificate(
   ca: CertificateAuthority,
   serialNo: string,
   reason?: RevocationReason | string,
-  o: Runtime = {},
+  o?: Runtime,
 ): Promise<CertificateAuthority> {
   checkCaRecord(ca)
   if (typeof serialNo !== 'string') throw new TypeError('serialNo must be a string')

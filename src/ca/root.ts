@@ -10,7 +10,7 @@ import { encodeName } from '../names/encode.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { X509Parameters } from '../names/types.ts'
 import { encodePem } from '../pem/index.ts'
-import { runtime } from './options.ts'
+import { checkTime, DAY_MS, runtime } from './options.ts'
 import { checkSettings } from './settings.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
@@ -71,6 +71,7 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
   const settings = checkSettings(o)
   const { crypto, at } = runtime(o)
 
+  const notAfter = checkTime(new Date(at.getTime() + validityDays * DAY_MS), 'validityDays')
   const keys = await generateKeyPair(keyType, { crypto })
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
   const keyId = await keyIdentifier(crypto, spki)
@@ -82,7 +83,7 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
       serialNumber: randomSerial(crypto),
       subject,
       notBefore: at,
-      notAfter: new Date(at.getTime() + validityDays * 86_400_000),
+      notAfter,
       publicKey: spki,
       isCa: true,
       ...(pathLen !== undefined ? { pathLen } : {}),

@@ -1,5 +1,6 @@
 /** Validating the settings a CA writes into what it issues (URLs, name constraints). */
 import { checkNameConstraints } from '../cert/constraints.ts'
+import { oid } from '../der/oid.ts'
 import { PkiArgumentError } from '../errors.ts'
 import type { CaSettings } from './types.ts'
 
@@ -19,6 +20,16 @@ function checkUrl(field: string, value: unknown): string {
   return value
 }
 
+function checkPolicy(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`${field} must be a string`)
+  try {
+    oid(value)
+  } catch (e) {
+    throw new PkiArgumentError(field, `${value} is not an OID`, { cause: e })
+  }
+  return value
+}
+
 /**
  * Checks the CA settings given to createRootCa / createSubordinateCa and returns a clean copy.
  *
@@ -35,22 +46,36 @@ export function checkSettings(o: {
   const settings: CaSettings = {}
   if (o.crlUrls !== undefined) {
     if (!Array.isArray(o.crlUrls)) throw new TypeError('crlUrls must be an array of URLs')
-    if (o.crlUrls.length) settings.crlUrls = o.crlUrls.map((u, i) => checkUrl(`crlUrls[${i}]`, u))
+    if (o.crlUrls.length) settings.crlUrls = [...new Set(o.crlUrls.map((u, i) => checkUrl(`crlUrls[${i}]`, u)))]
   }
   if (o.ocspUrl !== undefined) settings.ocspUrl = checkUrl('ocspUrl', o.ocspUrl)
   if (o.caIssuersUrl !== undefined) settings.caIssuersUrl = checkUrl('caIssuersUrl', o.caIssuersUrl)
   if (o.policies !== undefined) {
     if (!Array.isArray(o.policies)) throw new TypeError('policies must be an array of OIDs')
     if (o.policies.length) {
-      settings.policies = o.policies.map((p, i) => {
-        if (typeof p !== 'string') throw new TypeError(`policies[${i}] must be a string`)
-        if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
-          throw new PkiArgumentError(`policies[${i}]`, `${p} is not a dotted OID`)
-        return p
-      })
+      // RFC 5280 4.2.1.4: a policy OID appears at most once.
+      settings.policies = [...new Set(o.policies.map((p, i) => checkPolicy(`policies[${i}]`, p)))]
     }
   }
   const nc = checkNameConstraints(o.nameConstraints)
   if (nc) settings.nameConstraints = nc
   return settings
+}
+
+/**
+ * The settings a CA writes into every certificate it signs (its own name constraints stay in its own certificate).
+ *
+ * @example
+ * createCertificate(crypto, { ...template, ...issuedSettings(ca.settings) }, signer)
+ */
+export function issuedSettings(
+  settings: CaSettings,
+): Pick<CaSettings, 'crlUrls' | 'ocspUrl' | 'caIssuersUrl' | 'policies'> {
+  const { crlUrls, ocspUrl, caIssuersUrl, policies } = settings
+  return {
+    ...(crlUrls ? { crlUrls } : {}),
+    ...(ocspUrl ? { ocspUrl } : {}),
+    ...(caIssuersUrl ? { caIssuersUrl } : {}),
+    ...(policies ? { policies } : {}),
+  }
 }

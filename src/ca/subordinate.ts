@@ -4,22 +4,24 @@ import { PROFILES } from '../cert/profiles.ts'
 import { type CertificateParts, readBasicConstraints, readCertificate, readKeyUsageBits } from '../cert/read.ts'
 import { randomSerial } from '../cert/serial.ts'
 import type { NameConstraints } from '../cert/types.ts'
-import { findViolation } from '../chain/name-constraints.ts'
+import { decodeNameConstraints, findViolation } from '../chain/name-constraints.ts'
 import { checkPath } from '../chain/path.ts'
 import { createCsr } from '../csr/create.ts'
 import { OID } from '../der/oid.ts'
-import { PkiArgumentError, PkiFormatError, PkiKeyMismatchError, PkiStateError } from '../errors.ts'
+import { readSingle } from '../der/reader.ts'
+import { PkiArgumentError, PkiChainError, PkiFormatError, PkiKeyMismatchError, PkiStateError } from '../errors.ts'
 import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
 import type { KeyType } from '../keys/types.ts'
 import { bytesEqual } from '../lib/bytes.ts'
 import { randomUuid } from '../lib/crypto.ts'
+import { readGeneralNames } from '../names/decode.ts'
 import type { X509Parameters } from '../names/types.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
-import { assertActive, checkCaRecord, runtime, validity } from './options.ts'
+import { assertActive, assertValidAt, checkCaRecord, runtime, validity } from './options.ts'
 import { readRequest } from './request.ts'
 import { checkPathLen } from './root.ts'
-import { checkSettings } from './settings.ts'
-import { caContext } from './signer.ts'
+import { checkSettings, issuedSettings } from './settings.ts'
+import { caContext, levelsBelow } from './signer.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
 /** Options of {@link createSubordinateCa}. */
@@ -101,25 +103,36 @@ export interface SignSubordinateCaOptions extends Runtime {
 export async function signSubordinateCa(
   parent: CertificateAuthority,
   csr: string | Uint8Array,
-  o: SignSubordinateCaOptions = {},
+  o?: SignSubordinateCaOptions,
 ): Promise<string> {
   checkCaRecord(parent, 'parent')
-  const requestedPathLen = checkPathLen(o.pathLen)
-  const nameConstraints = checkNameConstraints(o.nameConstraints)
   const { crypto, at } = runtime(o)
+  const requestedPathLen = checkPathLen(o?.pathLen)
+  const nameConstraints = checkNameConstraints(o?.nameConstraints)
+  assertActive(parent)
   const context = await caContext(crypto, parent)
-  assertActive(parent, context.certificate.notBefore, context.certificate.notAfter, at)
-  const { notBefore, notAfter } = validity(at, o.period ?? 'MAX', context.certificate.notAfter)
+  assertValidAt(parent, context.certificate.notBefore, context.certificate.notAfter, at)
+  const { notBefore, notAfter } = validity(at, o?.period ?? 'MAX', context.validUntil)
 
-  // RFC 5280 4.2.1.9: the parent's pathLenConstraint bounds the CA levels below it.
-  const parentLimit = readBasicConstraints(context.certificate.extensions.get(OID.basicConstraints)).pathLen
-  if (parentLimit === 0) throw new PkiArgumentError('pathLen', 'the parent CA has pathLen 0: it may not sign a CA')
+  // RFC 5280 4.2.1.9: every pathLenConstraint above bounds the CA levels below it (levelsBelow counts the chain).
+  const levels = context.levelsBelow
+  if (levels !== undefined && levels < 1) {
+    throw new PkiArgumentError('pathLen', 'the chain above this CA allows no further CA level: it may not sign a CA')
+  }
   const pathLen = requestedPathLen ?? 0
-  if (parentLimit !== undefined && pathLen > parentLimit - 1) {
-    throw new PkiArgumentError('pathLen', `the parent CA allows at most pathLen ${parentLimit - 1} below it`)
+  if (levels !== undefined && pathLen > levels - 1) {
+    throw new PkiArgumentError('pathLen', `the chain above this CA allows at most pathLen ${levels - 1} for a new CA`)
   }
 
   const request = await readRequest(crypto, csr)
+  // RFC 5280 4.1.2.6: a CA's subject is a non-empty name; the same name as the parent's would make it self-issued.
+  if (request.subjectEntries.length === 0)
+    throw new PkiArgumentError('csr', 'a CA certificate needs a non-empty subject')
+  if (bytesEqual(request.subject, context.certificate.subject)) {
+    throw new PkiArgumentError('csr', "the CSR subject is the parent CA's own name")
+  }
+  // The SANs a CA's CSR asks for are not written into its certificate (the profile has none), but they must still
+  // fit the constraints: a CA named outside its parent's subtrees is refused outright.
   for (const nc of context.constraints) {
     const violation = findViolation(nc, {
       subject: request.subjectEntries,
@@ -141,10 +154,7 @@ export async function signSubordinateCa(
       pathLen,
       keyUsage: PROFILES['subordinate-ca'].keyUsage,
       ...(nameConstraints ? { nameConstraints } : {}),
-      ...(parent.settings.crlUrls ? { crlUrls: parent.settings.crlUrls } : {}),
-      ...(parent.settings.ocspUrl ? { ocspUrl: parent.settings.ocspUrl } : {}),
-      ...(parent.settings.caIssuersUrl ? { caIssuersUrl: parent.settings.caIssuersUrl } : {}),
-      ...(parent.settings.policies ? { policies: parent.settings.policies } : {}),
+      ...issuedSettings(parent.settings),
     },
     context.signer,
   )
@@ -193,9 +203,11 @@ export async function importCaCertificate(
   ca: CertificateAuthority,
   certificate: string,
   chain?: string,
-  o: Runtime = {},
+  o?: Runtime,
 ): Promise<CertificateAuthority> {
   checkCaRecord(ca)
+  if (typeof certificate !== 'string') throw new TypeError('certificate must be PEM text')
+  if (chain !== undefined && typeof chain !== 'string') throw new TypeError('chain must be PEM text')
   if (ca.status !== 'PENDING_CERTIFICATE') {
     throw new PkiStateError(ca.status, `the CA is ${ca.status}: only a PENDING_CERTIFICATE CA takes a certificate`)
   }
@@ -216,7 +228,22 @@ export async function importCaCertificate(
     throw new PkiArgumentError('chain', 'the issuer chain (up to and including the root) is needed')
   }
   const ordered = orderChain(cert.parts, readCertificates(chain, 'chain'))
-  await checkPath(crypto, [cert.parts, ...ordered.map((c) => c.parts)], at)
+  const path = [cert.parts, ...ordered.map((c) => c.parts)]
+  await checkPath(crypto, path, at)
+  // The new CA is itself a CA level below everything above it (RFC 5280 6.1.4 (l)): it must fit their pathLen.
+  const levels = levelsBelow(path)
+  if (levels !== undefined && levels < 0) {
+    throw new PkiChainError('path_len_exceeded', 0, 'the chain above allows no further CA level for this CA')
+  }
+  const san = cert.parts.extensions.get(OID.subjectAltName)
+  const names = san ? readGeneralNames(readSingle(san.value)) : { dnsNames: [], emails: [], ips: [] }
+  for (const issuer of ordered) {
+    const nc = issuer.parts.extensions.get(OID.nameConstraints)
+    const violation =
+      nc && findViolation(decodeNameConstraints(nc.value), { subject: cert.parts.subjectEntries, ...names })
+    if (violation)
+      throw new PkiChainError(violation.reason, 0, `${violation.name} is outside the chain's name constraints`)
+  }
   const { csr: _csr, ...rest } = ca
   return { ...rest, status: 'ACTIVE', certificate: cert.pem, chain: ordered.map((c) => c.pem) }
 }

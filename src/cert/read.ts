@@ -16,7 +16,7 @@ import {
   sequenceOf,
 } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
-import { fromUtf8 } from '../lib/bytes.ts'
+import { bytesEqual, fromUtf8 } from '../lib/bytes.ts'
 import { type NameEntry, readName } from '../names/decode.ts'
 
 /** One extension as read: criticality and the extnValue content. */
@@ -148,7 +148,7 @@ export function readCertificate(der: Uint8Array): CertificateParts {
   if (serial.length > 21 || (serial.length === 21 && serial[0] !== 0))
     throw new PkiFormatError('serial number longer than 20 octets')
   if (serial.every((b) => b === 0)) throw new PkiFormatError('serial number zero')
-  if (!bytesSame(innerSig.bytes, sigAlg.bytes)) {
+  if (!bytesEqual(innerSig.bytes, sigAlg.bytes)) {
     throw new PkiFormatError('signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 4.1.1.2)')
   }
   const [nb, na] = sequenceOf(validity, 2) as [DerNode, DerNode]
@@ -180,10 +180,6 @@ export function readCertificate(der: Uint8Array): CertificateParts {
     extensions,
     signature: readBitStringBytes(sigNode),
   }
-}
-
-function bytesSame(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 /** The subjectPublicKey BIT STRING content of an SPKI (what key identifiers hash). */

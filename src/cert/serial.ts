@@ -34,17 +34,23 @@ export function formatSerial(content: Uint8Array): string {
 }
 
 /**
- * Parses a serial given as colon hex, plain hex (any case), with or without a 00 sign octet, into the canonical
- * colon form; null if it is not hex.
+ * Parses a serial given as colon hex (`4F:0A`, groups of two digits) or plain hex (`4f0a`, any case), with or
+ * without a 00 sign octet, into the canonical colon form; null if it is not such hex or is zero (RFC 5280 4.1.2.2:
+ * serials are positive).
  *
  * @example
  * normalizeSerial('4f0a') // '4F:0A'
+ * normalizeSerial('1:2:3') // null: a colon form needs two digits a group
  */
 export function normalizeSerial(text: string): string | null {
-  const hex = text.trim().replace(/:/g, '')
-  if (hex.length === 0 || !/^[0-9a-fA-F]+$/.test(hex)) return null
+  const trimmed = text.trim()
+  if (trimmed.includes(':') ? !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(trimmed) : !/^[0-9a-fA-F]+$/.test(trimmed)) {
+    return null
+  }
+  const hex = trimmed.replace(/:/g, '')
   const padded = hex.length % 2 ? `0${hex}` : hex
   const bytes = new Uint8Array(padded.length / 2)
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(padded.slice(i * 2, i * 2 + 2), 16)
+  if (bytes.every((b) => b === 0)) return null
   return formatSerial(bytes)
 }

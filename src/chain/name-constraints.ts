@@ -4,9 +4,11 @@
  */
 
 import type { NameConstraints } from '../cert/types.ts'
+import { OID } from '../der/oid.ts'
 import { children, type DerNode, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
 import { type NameEntry, readName, subjectFields } from '../names/decode.ts'
+import { normalizeDnsName } from '../names/dns.ts'
 import { formatIp } from '../names/ip.ts'
 
 /** One GeneralSubtree base. `other` stands for a form we do not check (otherName, URI, …). */
@@ -136,19 +138,29 @@ export interface ConstraintViolation {
  * // { reason: 'name_not_permitted', kind: 'dns', name: 'www.other.example' }
  */
 export function findViolation(nc: DecodedNameConstraints, names: ConstrainedNames): ConstraintViolation | null {
+  // RFC 5280 4.2.1.10: an emailAddress in the subject is an rfc822Name for constraint purposes. A common name that
+  // reads as a host name is held to the DNS constraints too, as OpenSSL and browsers do, so a constrained CA cannot
+  // name a host outside its subtrees through the subject.
+  const emails = [...names.emails, ...names.subject.filter((e) => e.oid === OID.emailAddress).map((e) => e.value)]
+  const hostCns = names.subject.flatMap((e) => {
+    if (e.oid !== OID.commonName || !e.value.includes('.')) return []
+    const host = normalizeDnsName(e.value, { wildcard: true })
+    return host ? [host] : []
+  })
+  const dnsNames = [...names.dnsNames, ...hostCns.filter((h) => !names.dnsNames.includes(h))]
   const checks: { kind: ConstraintViolation['kind']; values: { text: string; match: (s: Subtree) => boolean }[] }[] = [
     {
       kind: 'dns',
-      values: names.dnsNames.map((d) => ({ text: d, match: (s) => s.type === 'dns' && dnsMatches(d, s.value) })),
+      values: dnsNames.map((d) => ({ text: d, match: (s) => s.type === 'dns' && dnsMatches(d, s.value) })),
     },
     {
       kind: 'email',
-      values: names.emails.map((e) => ({ text: e, match: (s) => s.type === 'email' && emailMatches(e, s.value) })),
+      values: emails.map((e) => ({ text: e, match: (s) => s.type === 'email' && emailMatches(e, s.value) })),
     },
     {
       kind: 'ip',
       values: names.ips.map((ip) => ({
-        text: Array.from(ip).join(ip.length === 4 ? '.' : ','),
+        text: formatIp(ip),
         match: (s) => s.type === 'ip' && ipMatches(ip, s.address, s.mask),
       })),
     },

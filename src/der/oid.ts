@@ -152,4 +152,7 @@ export const OID = {
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // CRL extensions (RFC 5280 5.2, 5.3)
+  cRLNumber: '2.5.29.20',
+  reasonCode: '2.5.29.21',
 } as const
