@@ -4,6 +4,7 @@
  */
 import type { Suite } from '../harness.ts'
 import ca from './ca.spec.ts'
+import caLimits from './ca-limits.spec.ts'
 import csr from './csr.spec.ts'
 import der from './der.spec.ts'
 import ecdsa from './ecdsa.spec.ts'
@@ -13,4 +14,4 @@ import keys from './keys.spec.ts'
 import names from './names.spec.ts'
 import pem from './pem.spec.ts'
 
-export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names, ca, inspect]
+export const suites: Suite[] = [errors, der, pem, ecdsa, keys, csr, names, ca, caLimits, inspect]
