@@ -1,14 +1,7 @@
 import { readAuthorityKeyId, readExtensionList, readExtensions, readTime } from '../cert/read.ts'
 import { formatSerial } from '../cert/serial.ts'
 import { OID } from '../der/oid.ts'
-import {
-  assertDer,
-  type DerNode,
-  readIntegerBytes,
-  readSingle,
-  readSmallInteger,
-  sequenceOf,
-} from '../der/reader.ts'
+import { assertDer, type DerNode, readIntegerBytes, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
 import { signatureAlgorithmName } from '../keys/verify.ts'
 import { bytesEqual, toHex } from '../lib/bytes.ts'
