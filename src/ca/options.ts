@@ -3,9 +3,19 @@ import { PkiArgumentError, PkiStateError } from '../errors.ts'
 import { resolveCrypto } from '../lib/crypto.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
-/** The most days `period` takes (ten years, as the cloud CAs allow). */
+/**
+ * The most days `period` takes (ten years, as the cloud CAs allow).
+ *
+ * @example
+ * validity(at, MAX_PERIOD_DAYS, until)
+ */
 export const MAX_PERIOD_DAYS = 3650
-/** One day in milliseconds. */
+/**
+ * One day in milliseconds.
+ *
+ * @example
+ * new Date(at.getTime() + 7 * DAY_MS)
+ */
 export const DAY_MS = 86_400_000
 /** Certificate times are written as UTCTime from 1950 and GeneralizedTime up to 9999 (RFC 5280 4.1.2.5). */
 const EARLIEST = Date.UTC(1950, 0, 1)

@@ -3,7 +3,12 @@ import { PkiArgumentError, PkiStateError } from '../errors.ts'
 import { checkCaRecord, runtime } from './options.ts'
 import type { CertificateAuthority, RevocationReason, Runtime } from './types.ts'
 
-/** CRLReason codes (RFC 5280 5.3.1); 7 is not used. */
+/**
+ * CRLReason codes (RFC 5280 5.3.1); 7 is not used.
+ *
+ * @example
+ * REVOCATION_REASONS.keyCompromise // 1
+ */
 export const REVOCATION_REASONS: Readonly<Record<RevocationReason, number>> = {
   unspecified: 0,
   keyCompromise: 1,

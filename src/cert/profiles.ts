@@ -14,7 +14,12 @@
  */
 import { EXT_KEY_USAGES, type KeyUsage } from './types.ts'
 
-/** The profile names. */
+/**
+ * The profile names.
+ *
+ * @example
+ * const profile: Profile = 'tls-client'
+ */
 export type Profile =
   | 'root-ca'
   | 'subordinate-ca'
@@ -24,7 +29,12 @@ export type Profile =
   | 'email'
   | 'code-signing'
 
-/** What a profile writes. */
+/**
+ * What a profile writes.
+ *
+ * @example
+ * const spec: ProfileSpec = PROFILES['email']
+ */
 export interface ProfileSpec {
   isCa: boolean
   keyUsage: readonly KeyUsage[]
@@ -43,7 +53,12 @@ const CA: ProfileSpec = {
   commonNameInSan: false,
 }
 
-/** The profile table. */
+/**
+ * The profile table.
+ *
+ * @example
+ * PROFILES['tls-server'].extKeyUsage // ['1.3.6.1.5.5.7.3.1']
+ */
 export const PROFILES: Readonly<Record<Profile, ProfileSpec>> = {
   'root-ca': CA,
   'subordinate-ca': CA,

@@ -1,6 +1,11 @@
 /** The data shapes of certificates: what a template asks for, and what parsing returns. */
 
-/** Key usage bits by name (RFC 5280 4.2.1.3); the bit number is the index in {@link KEY_USAGE_BITS}. */
+/**
+ * Key usage bits by name (RFC 5280 4.2.1.3); the bit number is the index in {@link KEY_USAGE_BITS}.
+ *
+ * @example
+ * const usage: KeyUsage = 'digitalSignature'
+ */
 export type KeyUsage =
   | 'digitalSignature'
   | 'nonRepudiation'
@@ -12,7 +17,12 @@ export type KeyUsage =
   | 'encipherOnly'
   | 'decipherOnly'
 
-/** Key usage names in bit order (bit 0 first). */
+/**
+ * Key usage names in bit order (bit 0 first).
+ *
+ * @example
+ * KEY_USAGE_BITS.indexOf('keyCertSign') // 5
+ */
 export const KEY_USAGE_BITS: readonly KeyUsage[] = [
   'digitalSignature',
   'nonRepudiation',
@@ -25,7 +35,12 @@ export const KEY_USAGE_BITS: readonly KeyUsage[] = [
   'decipherOnly',
 ]
 
-/** Extended key usage names and OIDs (RFC 5280 4.2.1.12). */
+/**
+ * Extended key usage names and OIDs (RFC 5280 4.2.1.12).
+ *
+ * @example
+ * EXT_KEY_USAGES.serverAuth // '1.3.6.1.5.5.7.3.1'
+ */
 export const EXT_KEY_USAGES = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
@@ -55,7 +70,12 @@ export interface NameConstraints {
   excludedDirectoryNames?: DirectoryNameConstraint[]
 }
 
-/** A directory name constraint: subject fields, most significant first (C, ST, L, street, O, OU, CN). */
+/**
+ * A directory name constraint: subject fields, most significant first (C, ST, L, street, O, OU, CN).
+ *
+ * @example
+ * const d: DirectoryNameConstraint = { country: 'GB', organization: 'Example' }
+ */
 export interface DirectoryNameConstraint {
   country?: string
   stateProvince?: string
