@@ -190,7 +190,7 @@ function orderChain(
 
 /**
  * Activates a pending subordinate CA with its certificate and the issuer chain (PEM blocks, issuer first, up to and
- * including the root; any order is accepted). Checks that the certificate holds this CA's public key
+ * including the root; any order is accepted; one text or an array of texts). Checks that the certificate holds this CA's public key
  * (PkiKeyMismatchError), is a CA certificate (basicConstraints cA and keyCertSign; PkiArgumentError on
  * `certificate`), and chains to a self-signed root with every signature and validity period good at `at`
  * (PkiChainError). On any failure nothing changes: the CA stays PENDING_CERTIFICATE.
@@ -202,12 +202,15 @@ function orderChain(
 export async function importCaCertificate(
   ca: CertificateAuthority,
   certificate: string,
-  chain?: string,
+  chain?: string | readonly string[],
   o?: Runtime,
 ): Promise<CertificateAuthority> {
   checkCaRecord(ca)
   if (typeof certificate !== 'string') throw new TypeError('certificate must be PEM text')
-  if (chain !== undefined && typeof chain !== 'string') throw new TypeError('chain must be PEM text')
+  // The chain as one PEM text, or as a record's `chain` array of PEM texts.
+  const chainText = Array.isArray(chain) ? chain.join('') : chain
+  if (chainText !== undefined && typeof chainText !== 'string')
+    throw new TypeError('chain must be PEM text or an array of PEM texts')
   if (ca.status !== 'PENDING_CERTIFICATE') {
     throw new PkiStateError(ca.status, `the CA is ${ca.status}: only a PENDING_CERTIFICATE CA takes a certificate`)
   }
@@ -224,10 +227,10 @@ export async function importCaCertificate(
   if (!bc.isCa || (usage && !usage.has(5))) {
     throw new PkiArgumentError('certificate', 'not a CA certificate (basicConstraints cA and keyCertSign are needed)')
   }
-  if (chain === undefined || chain.trim() === '') {
+  if (chainText === undefined || chainText.trim() === '') {
     throw new PkiArgumentError('chain', 'the issuer chain (up to and including the root) is needed')
   }
-  const ordered = orderChain(cert.parts, readCertificates(chain, 'chain'))
+  const ordered = orderChain(cert.parts, readCertificates(chainText, 'chain'))
   const path = [cert.parts, ...ordered.map((c) => c.parts)]
   await checkPath(crypto, path, at)
   // The new CA is itself a CA level below everything above it (RFC 5280 6.1.4 (l)): it must fit their pathLen.

@@ -184,6 +184,11 @@ export default suite('ca', (test) => {
     })
     equal(snapshot(pending), before, 'every refused import left the pending CA unchanged')
     equal((await importCaCertificate(pending, good, root.certificate)).status, 'ACTIVE')
+    equal(
+      (await importCaCertificate(pending, good, [root.certificate as string, ...root.chain])).status,
+      'ACTIVE',
+      'chain as an array',
+    )
   })
 
   test('period: 0, 3651 and past the issuer are refused; MAX ends with the issuer', async () => {
