@@ -7,7 +7,7 @@ export type { GenerateCrlOptions } from './ca/crl.ts'
 export { generateCrl } from './ca/crl.ts'
 export type { IssueCertificateRequest, SignCsrOptions } from './ca/issue.ts'
 export { issueCertificate, signCsr } from './ca/issue.ts'
-export type { CrlInfo } from './ca/parse-crl.ts'
+export type { CrlEntryInfo, CrlInfo } from './ca/parse-crl.ts'
 export { parseCrl } from './ca/parse-crl.ts'
 export { REVOCATION_REASONS, revokeCertificate } from './ca/revoke.ts'
 export type { CreateRootCaOptions } from './ca/root.ts'
@@ -28,6 +28,11 @@ export { parseCertificate } from './cert/parse.ts'
 export type { Profile } from './cert/profiles.ts'
 export { PROFILES } from './cert/profiles.ts'
 export type { DirectoryNameConstraint, KeyUsage, NameConstraints } from './cert/types.ts'
+export type { BuildChainOptions } from './chain/build.ts'
+export { buildChain } from './chain/build.ts'
+export type { CertInput } from './chain/certificate.ts'
+export type { ExtendedKeyUsageName, VerifiedChain, VerifyChainOptions } from './chain/verify.ts'
+export { verifyChain } from './chain/verify.ts'
 export type { CreateCsrOptions } from './csr/create.ts'
 export { createCsr } from './csr/create.ts'
 export type { CsrExtension, CsrInfo } from './csr/parse.ts'
@@ -46,6 +51,30 @@ export {
   PkiStateError,
   PkiStorageError,
 } from './errors.ts'
+export type { Description } from './inspect/describe.ts'
+export { describe } from './inspect/describe.ts'
+export type {
+  AccessDescriptionValue,
+  AuthorityKeyIdentifierValue,
+  BasicConstraintsValue,
+  DistributionPointValue,
+  ExtensionInfo,
+  ExtensionValue,
+  IssuingDistributionPointValue,
+  NameConstraintsValue,
+  PolicyConstraintsValue,
+  PolicyMappingValue,
+  PolicyQualifierValue,
+  PolicyValue,
+} from './inspect/extensions.ts'
+export type { Fingerprints } from './inspect/fingerprint.ts'
+export type {
+  EncryptedPrivateKeyDescription,
+  KeyAlgorithmInfo,
+  PrivateKeyDescription,
+  PublicKeyInfo,
+} from './inspect/keys.ts'
+export type { Pkcs7Info } from './inspect/pkcs7.ts'
 export type { ExportPrivateKeyOptions } from './keys/export.ts'
 export { exportPrivateKey, exportPublicKey } from './keys/export.ts'
 export { generateKeyPair } from './keys/generate.ts'
@@ -55,6 +84,7 @@ export type { KeyType } from './keys/types.ts'
 export { KEY_TYPES } from './keys/types.ts'
 export type { PublicKeyDescription } from './keys/verify.ts'
 export type { SubjectFields } from './names/decode.ts'
+export type { GeneralNameInfo, GeneralNameType } from './names/general.ts'
 export type { CheckedSubject, NameAttribute, X509Parameters } from './names/index.ts'
 export { checkX509Parameters, formatIp, normalizeDnsName, parseIp } from './names/index.ts'
 export type { PemBlock } from './pem/index.ts'

@@ -10,13 +10,19 @@ import { PkiFormatError } from '../errors.ts'
 import { type NameEntry, readName, subjectFields } from '../names/decode.ts'
 import { normalizeDnsName } from '../names/dns.ts'
 import { formatIp } from '../names/ip.ts'
+import { entryRdnKeys, rdnKeys, startsWithRdns } from './names.ts'
 
-/** One GeneralSubtree base. `other` stands for a form we do not check (otherName, URI, …). */
+/**
+ * One GeneralSubtree base. `other` stands for a form we do not check (otherName, x400Address, ediPartyName,
+ * registeredID): a name of that form under such a constraint is refused (RFC 5280 4.2.1.10, the extension being
+ * critical).
+ */
 export type Subtree =
   | { type: 'dns'; value: string }
   | { type: 'email'; value: string }
+  | { type: 'uri'; value: string }
   | { type: 'ip'; address: Uint8Array; mask: Uint8Array }
-  | { type: 'dir'; entries: NameEntry[] }
+  | { type: 'dir'; entries: NameEntry[]; rdns: string[] }
   | { type: 'other'; tag: number }
 
 export interface DecodedNameConstraints {
@@ -44,6 +50,8 @@ function readSubtrees(node: DerNode): Subtree[] {
         return { type: 'email', value: ascii(base) }
       case 0x82:
         return { type: 'dns', value: ascii(base) }
+      case 0x86:
+        return { type: 'uri', value: ascii(base) }
       case 0x87: {
         const n = base.content.length
         if (n !== 8 && n !== 32) throw new PkiFormatError('an iPAddress constraint is 8 or 32 octets')
@@ -52,7 +60,7 @@ function readSubtrees(node: DerNode): Subtree[] {
       case 0xa4: {
         const [name] = children(base)
         if (!name || children(base).length !== 1) throw new PkiFormatError('malformed directoryName constraint')
-        return { type: 'dir', entries: readName(name) }
+        return { type: 'dir', entries: readName(name), rdns: rdnKeys(name.bytes) }
       }
       default:
         return { type: 'other', tag: base.tag }
@@ -80,27 +88,70 @@ export function decodeNameConstraints(value: Uint8Array): DecodedNameConstraints
 /** The names of a certificate (or of a request) that constraints apply to. */
 export interface ConstrainedNames {
   subject: NameEntry[]
+  /** The subject's RDNs as {@link rdnKeys} reads them; from `subject`, one attribute per RDN, when absent. */
+  subjectRdns?: readonly string[]
   dnsNames: readonly string[]
   emails: readonly string[]
   ips: readonly Uint8Array[]
+  uris?: readonly string[]
+  /** SAN directoryNames, each as RDN keys. */
+  dirNames?: readonly (readonly string[])[]
+  /** The tags of SAN names of forms not listed above (otherName 0xa0, registeredID 0x88, ...). */
+  otherTags?: readonly number[]
 }
 
+/**
+ * RFC 5280 4.2.1.10: a DNS name satisfies a constraint when adding labels on the left makes it. A leading period
+ * (the form OpenSSL and NSS accept) means subdomains only; the empty constraint matches every name.
+ */
 function dnsMatches(name: string, constraint: string): boolean {
   const n = name.toLowerCase()
   if (constraint === '') return true
-  // ".example.com" (the form OpenSSL and NSS accept): subdomains only. "example.com": it and every subdomain.
   if (constraint.startsWith('.')) return n.endsWith(constraint)
   return n === constraint || n.endsWith(`.${constraint}`)
+}
+
+/**
+ * Whether a wildcard name (`*.example.com`) could stand for a name inside an excluded subtree: it covers exactly
+ * the names one label below its base, so `bad.example.com` (and what lies below it) is hit, `x.bad.example.com` is
+ * not. Without this an excluded host could hide behind a wildcard.
+ */
+function wildcardReaches(name: string, constraint: string): boolean {
+  if (!name.startsWith('*.') || constraint.startsWith('.')) return false
+  const base = name.slice(2).toLowerCase()
+  const dot = constraint.indexOf('.')
+  return dot > 0 && constraint.slice(dot + 1) === base
 }
 
 function emailMatches(mailbox: string, constraint: string): boolean {
   const at = mailbox.lastIndexOf('@')
   const local = mailbox.slice(0, at)
   const host = mailbox.slice(at + 1).toLowerCase()
+  // RFC 5280 4.2.1.10: a mailbox, a host (that host only) or a domain with a leading period (any host below it).
   if (constraint.includes('@')) {
     const c = constraint.lastIndexOf('@')
     return local === constraint.slice(0, c) && host === constraint.slice(c + 1).toLowerCase()
   }
+  return constraint.startsWith('.') ? host.endsWith(constraint) : host === constraint
+}
+
+/** The host of a URI with an authority (RFC 3986 3.2.2), lower-case; null for none or for an IP literal. */
+function uriHost(uri: string): string | null {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(uri)
+  if (!m) return null
+  const authority = (m[1] as string).slice((m[1] as string).lastIndexOf('@') + 1)
+  if (authority.startsWith('[')) return null
+  const host = authority.replace(/:[0-9]*$/, '').toLowerCase()
+  return host === '' || /^[0-9.]+$/.test(host) ? null : host
+}
+
+/**
+ * RFC 5280 4.2.1.10: a URI constraint applies to the host part; without a leading period it names one host, with
+ * one any host below that domain. A URI without a host (`urn:`) or with an IP literal can be in no such subtree.
+ */
+function uriMatches(uri: string, constraint: string): boolean {
+  const host = uriHost(uri)
+  if (host === null) return false
   return constraint.startsWith('.') ? host.endsWith(constraint) : host === constraint
 }
 
@@ -109,29 +160,23 @@ function ipMatches(ip: Uint8Array, address: Uint8Array, mask: Uint8Array): boole
   return ip.every((b, i) => (b & (mask[i] as number)) === ((address[i] as number) & (mask[i] as number)))
 }
 
-/** RFC 5280 7.1 (simplified RFC 4518 preparation): case-insensitive, insignificant spaces ignored. */
-function prepare(value: string): string {
-  return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()
-}
-
-function dirMatches(subject: NameEntry[], constraint: NameEntry[]): boolean {
-  if (constraint.length > subject.length) return false
-  return constraint.every((c, i) => {
-    const s = subject[i] as NameEntry
-    return s.oid === c.oid && prepare(s.value) === prepare(c.value)
-  })
-}
-
 /** What a name that breaks a constraint looks like, for the error message. */
 export interface ConstraintViolation {
   reason: 'name_not_permitted' | 'name_excluded'
-  kind: 'dns' | 'email' | 'ip' | 'dir'
+  kind: 'dns' | 'email' | 'uri' | 'ip' | 'dir' | 'other'
   name: string
+}
+
+interface Check {
+  kind: ConstraintViolation['kind']
+  values: { text: string; match: (s: Subtree) => boolean; excluded?: (s: Subtree) => boolean }[]
 }
 
 /**
  * Checks names against one CA's constraints; returns the first violation, or null. Permitted subtrees of a kind
- * apply only when the CA lists some of that kind; excluded ones always apply (RFC 5280 4.2.1.10).
+ * apply only when the CA lists some of that kind; excluded ones always apply (RFC 5280 4.2.1.10). Names are
+ * compared as RFC 5280 7.1 says (DNS names and hosts case-insensitively, directory names RDN by RDN after
+ * RFC 4518 preparation).
  *
  * @example
  * findViolation(decoded, { subject, dnsNames: ['www.other.example'], emails: [], ips: [] })
@@ -148,14 +193,29 @@ export function findViolation(nc: DecodedNameConstraints, names: ConstrainedName
     return host ? [host] : []
   })
   const dnsNames = [...names.dnsNames, ...hostCns.filter((h) => !names.dnsNames.includes(h))]
-  const checks: { kind: ConstraintViolation['kind']; values: { text: string; match: (s: Subtree) => boolean }[] }[] = [
+  // RFC 5280 4.2.1.10: directoryName constraints apply to the subject (when not empty) and to SAN directoryNames.
+  const dirNames = [
+    ...(names.subject.length > 0
+      ? [{ text: names.subject.map((e) => e.value).join(', '), rdns: names.subjectRdns ?? entryRdnKeys(names.subject) }]
+      : []),
+    ...(names.dirNames ?? []).map((rdns) => ({ text: 'a subjectAltName directoryName', rdns })),
+  ].filter((d) => d.rdns.length > 0)
+  const checks: Check[] = [
     {
       kind: 'dns',
-      values: dnsNames.map((d) => ({ text: d, match: (s) => s.type === 'dns' && dnsMatches(d, s.value) })),
+      values: dnsNames.map((d) => ({
+        text: d,
+        match: (s) => s.type === 'dns' && dnsMatches(d, s.value),
+        excluded: (s) => s.type === 'dns' && (dnsMatches(d, s.value) || wildcardReaches(d, s.value)),
+      })),
     },
     {
       kind: 'email',
       values: emails.map((e) => ({ text: e, match: (s) => s.type === 'email' && emailMatches(e, s.value) })),
+    },
+    {
+      kind: 'uri',
+      values: (names.uris ?? []).map((u) => ({ text: u, match: (s) => s.type === 'uri' && uriMatches(u, s.value) })),
     },
     {
       kind: 'ip',
@@ -166,22 +226,25 @@ export function findViolation(nc: DecodedNameConstraints, names: ConstrainedName
     },
     {
       kind: 'dir',
-      values:
-        names.subject.length > 0
-          ? [
-              {
-                text: names.subject.map((e) => e.value).join(', '),
-                match: (s) => s.type === 'dir' && dirMatches(names.subject, s.entries),
-              },
-            ]
-          : [],
+      values: dirNames.map(({ text, rdns }) => ({
+        text,
+        match: (s) => s.type === 'dir' && startsWithRdns(rdns, s.rdns),
+      })),
     },
   ]
   for (const { kind, values } of checks) {
     const permitted = nc.permitted.filter((s) => s.type === kind)
-    for (const { text, match } of values) {
-      if (nc.excluded.some(match)) return { reason: 'name_excluded', kind, name: text }
+    for (const { text, match, excluded } of values) {
+      if (nc.excluded.some(excluded ?? match)) return { reason: 'name_excluded', kind, name: text }
       if (permitted.length > 0 && !permitted.some(match)) return { reason: 'name_not_permitted', kind, name: text }
+    }
+  }
+  // A critical constraint on a form we do not process, and a name of that form: refuse (RFC 5280 4.2.1.10).
+  for (const tag of names.otherTags ?? []) {
+    const hit = (s: Subtree) => s.type === 'other' && s.tag === tag
+    if (nc.excluded.some(hit)) return { reason: 'name_excluded', kind: 'other', name: `GeneralName [${tag & 0x1f}]` }
+    if (nc.permitted.some(hit)) {
+      return { reason: 'name_not_permitted', kind: 'other', name: `GeneralName [${tag & 0x1f}]` }
     }
   }
   return null

@@ -1,4 +1,4 @@
-import { readExtensionList } from '../cert/read.ts'
+import { readExtensionList, readExtKeyUsage } from '../cert/read.ts'
 import { OID } from '../der/oid.ts'
 import {
   assertDer,
@@ -12,28 +12,50 @@ import {
   sequenceOf,
 } from '../der/reader.ts'
 import { PkiError, PkiFormatError, PkiSignatureError } from '../errors.ts'
+import { keySize, signatureAlgorithmLabel } from '../inspect/algorithms.ts'
+import { decodeExtension, type ExtensionInfo } from '../inspect/extensions.ts'
+import { type Fingerprints, fingerprints } from '../inspect/fingerprint.ts'
 import { keyTypeOfSpki } from '../keys/detect.ts'
 import type { KeyType } from '../keys/types.ts'
-import { describeSpki, type PublicKeyDescription, signatureAlgorithmName, verifySignature } from '../keys/verify.ts'
-import { readX509Csr } from '../lib/x509.ts'
-import { readGeneralNames, readName, type SubjectFields, subjectFields } from '../names/decode.ts'
-import { formatIp } from '../names/ip.ts'
+import { describeSpki, type PublicKeyDescription, verifySignature } from '../keys/verify.ts'
+import { checkSize, MAX_DER_BYTES, MAX_PEM_CHARS } from '../lib/limits.ts'
+import { x509NameText } from '../lib/x509.ts'
+import { readName, readRdns, type SubjectFields, subjectFields } from '../names/decode.ts'
+import { formatDn } from '../names/dn.ts'
+import type { GeneralNameInfo } from '../names/general.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
 
-/** A requested extension, as listed in a CSR's extensionRequest. */
-export interface CsrExtension {
+/**
+ * A requested extension as the strict reading lists it: what signing decides on.
+ *
+ * @example
+ * const e: RequestedExtension = { oid: '1.2.3.4', critical: true, known: false } // signCsr refuses this
+ */
+export interface RequestedExtension {
   oid: string
   critical: boolean
   /** Whether pocket-ca knows this extension (a CA refuses to sign a CSR asking for an unknown critical one). */
   known: boolean
 }
 
+/**
+ * A requested extension, as listed in a CSR's extensionRequest, decoded as a certificate's are ({@link ExtensionInfo}:
+ * `name` null and `value` hex for one pocket-ca does not know).
+ *
+ * @example
+ * const e: CsrExtension = { oid: '2.5.29.17', name: 'subjectAltName', critical: false, known: true,
+ *   value: [{ type: 'dns', value: 'api.example.com' }] }
+ */
+export interface CsrExtension extends ExtensionInfo, RequestedExtension {}
+
 /** What {@link parseCsr} returns: a plain, structured-cloneable object. */
 export interface CsrInfo {
   /** Known subject fields, first value of each. */
   subject: SubjectFields
-  /** The subject as a one-line string (`C=GB, O=Example, CN=api.example.com`). */
+  /** The subject as a one-line string, RDNs in encoding order (`C=GB, O=Example, CN=api.example.com`). */
   subjectName: string
+  /** The subject as an RFC 4514 string: last RDN first (`CN=api.example.com,O=Example,C=GB`). */
+  subjectDn: string
   dnsNames: string[]
   emails: string[]
   /** IP addresses in text form (dotted quad / RFC 5952). */
@@ -47,19 +69,23 @@ export interface CsrInfo {
   publicKey: PublicKeyDescription
   /** The {@link KeyType} of the key, or null for keys pocket-ca does not make (RSA 1024, secp256k1, ...). */
   keyType: KeyType | null
+  /** Key size in bits (RSA modulus, EC curve, 256 for Ed25519); null for an algorithm pocket-ca does not know. */
+  keySize: number | null
   /**
    * OpenSSL's name of the signature algorithm, e.g. `ecdsa-with-SHA256`, or its OID for one pocket-ca does not
    * verify (e.g. `1.2.840.113549.1.1.10`, RSASSA-PSS): {@link verifyCsr} refuses those with PkiNotSupportedError.
    */
   signatureAlgorithm: string
   challengePassword?: string
-  /** Every requested extension. */
+  /** Every requested extension, decoded. */
   extensions: CsrExtension[]
   /**
    * What the CSR asks for in basicConstraints, key usage and extended key usage (never copied blindly into a
    * certificate).
    */
   requested: { basicConstraints?: { ca: boolean; pathLen?: number }; keyUsage?: string[]; extKeyUsage?: string[] }
+  /** SHA-256 and SHA-1 of the DER. */
+  fingerprints: Fingerprints
   /** The CSR as DER and PEM. */
   der: Uint8Array
   pem: string
@@ -87,14 +113,17 @@ export interface CsrBody {
   spki: Uint8Array
   signatureAlgorithm: DerNode
   signature: Uint8Array
-  extensions: CsrExtension[]
+  extensions: RequestedExtension[]
   /** extnValue of each requested extension, by OID. */
   extensionValues: Map<string, Uint8Array>
   challengePassword?: string
 }
 
 /** The requested extensions, and each one's extnValue by OID. */
-function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; values: Map<string, Uint8Array> } {
+function readExtensionRequest(values: DerNode[]): {
+  extensions: RequestedExtension[]
+  values: Map<string, Uint8Array>
+} {
   if (values.length !== 1) throw new PkiFormatError('extensionRequest must hold exactly one Extensions value')
   const list = readExtensionList(values[0] as DerNode)
   return {
@@ -110,11 +139,17 @@ function readExtensionRequest(values: DerNode[]): { extensions: CsrExtension[]; 
  * csrDer(pemText)
  */
 export function csrDer(input: string | Uint8Array): Uint8Array {
-  if (input instanceof Uint8Array) return input
+  if (input instanceof Uint8Array) {
+    checkSize(input, MAX_DER_BYTES, 'a DER CSR')
+    return input
+  }
   if (typeof input !== 'string') throw new TypeError('expected a PEM string or DER bytes')
+  checkSize(input, MAX_PEM_CHARS, 'a CSR PEM text')
   const blocks = decodePem(input, { label: 'CERTIFICATE REQUEST' })
   if (blocks.length !== 1) throw new PkiFormatError(`expected one CERTIFICATE REQUEST, found ${blocks.length}`)
-  return (blocks[0] as { der: Uint8Array }).der
+  const der = (blocks[0] as { der: Uint8Array }).der
+  checkSize(der, MAX_DER_BYTES, 'a DER CSR')
+  return der
 }
 
 /**
@@ -172,51 +207,71 @@ export async function checkCsrSignature(crypto: Crypto, body: CsrBody): Promise<
   }
 }
 
+/** What the CSR asks for in basicConstraints, key usage and extended key usage (EKU as OIDs). */
+function requestedOf(extensions: readonly CsrExtension[], values: Map<string, Uint8Array>): CsrInfo['requested'] {
+  const requested: CsrInfo['requested'] = {}
+  for (const e of extensions) {
+    if (e.oid === OID.basicConstraints) requested.basicConstraints = e.value as { ca: boolean; pathLen?: number }
+    else if (e.oid === OID.keyUsage) requested.keyUsage = e.value as string[]
+    else if (e.oid === OID.extKeyUsage) {
+      requested.extKeyUsage = readExtKeyUsage({ critical: e.critical, value: values.get(e.oid) as Uint8Array }) ?? []
+    }
+  }
+  return requested
+}
+
+function readInfo(der: Uint8Array): CsrInfo {
+  const b = readCsrBody(der)
+  const extensions: CsrExtension[] = b.extensions.map((e) => ({
+    ...decodeExtension(e.oid, e.critical, b.extensionValues.get(e.oid) as Uint8Array),
+    known: e.known,
+  }))
+  const san = extensions.find((e) => e.oid === OID.subjectAltName)?.value as GeneralNameInfo[] | undefined
+  const names = (type: GeneralNameInfo['type']) => (san ?? []).filter((n) => n.type === type).map((n) => n.value)
+  const { publicKey, usable } = describeSpki(b.spki)
+  return {
+    subject: subjectFields(readName(b.subject, { opaque: true })),
+    subjectName: x509NameText(b.subject.bytes),
+    subjectDn: formatDn(readRdns(b.subject, { opaque: true })),
+    dnsNames: names('dns'),
+    emails: names('email'),
+    ips: names('ip'),
+    uris: names('uri'),
+    publicKey,
+    keyType: usable ? keyTypeOfSpki(usable) : null,
+    keySize: keySize(publicKey),
+    signatureAlgorithm: signatureAlgorithmLabel(b.signatureAlgorithm),
+    ...(b.challengePassword !== undefined ? { challengePassword: b.challengePassword } : {}),
+    extensions,
+    requested: requestedOf(extensions, b.extensionValues),
+    fingerprints: fingerprints(der),
+    der,
+    pem: encodePem('CERTIFICATE REQUEST', der),
+  }
+}
+
 /**
- * Reads a PKCS#10 CSR (PEM, including the `NEW CERTIFICATE REQUEST` label, or DER) into a plain object. Strict:
- * the encoding checks of `assertDer` (der/reader.ts: minimal definite lengths, minimal INTEGERs and OIDs, BOOLEAN
- * 00/FF, no constructed strings, no trailing data; SET OF order is not checked), version 1 (0), every attribute
- * with at least one value, no extension twice, critical FALSE omitted, SAN entries well-formed; anything else is a
- * PkiFormatError. Keys and signature algorithms pocket-ca does not use are reported, not refused (`keyType` null,
- * the OIDs in `publicKey` and `signatureAlgorithm`). It does not check the signature: {@link verifyCsr} does.
+ * Reads a PKCS#10 CSR (PEM, including the `NEW CERTIFICATE REQUEST` label, or DER; at most 1 MiB of DER and 2 MiB
+ * of PEM text) into a plain object. Strict: the encoding checks of `assertDer` (der/reader.ts: minimal definite
+ * lengths, minimal INTEGERs and OIDs, BOOLEAN 00/FF, no constructed strings, no trailing data; SET OF order is not
+ * checked), version 1 (0), every attribute with at least one value, no extension twice, critical FALSE omitted,
+ * every requested extension pocket-ca knows decoded by its RFC's syntax; anything else is a PkiFormatError, a wrong
+ * argument type a TypeError. Keys and signature algorithms pocket-ca does not use are reported, not refused
+ * (`keyType` null, the OIDs in `publicKey` and `signatureAlgorithm`). It does not check the signature:
+ * {@link verifyCsr} does.
  *
  * @example
  * const info = parseCsr(csrPem)
  * info.subject.commonName // 'api.example.com'
  * info.dnsNames           // ['api.example.com']
+ * info.subjectDn          // 'CN=api.example.com,O=Example,C=GB'
  */
 export function parseCsr(input: string | Uint8Array): CsrInfo {
   const der = csrDer(input)
-  const body = readCsrBody(der)
-  const { spki, signatureAlgorithm, challengePassword } = body
-  const sans = { dnsNames: [] as string[], emails: [] as string[], ips: [] as string[], uris: [] as string[] }
-  const sanValue = body.extensionValues.get(OID.subjectAltName)
-  if (sanValue) {
-    const names = readGeneralNames(readSingle(sanValue))
-    sans.dnsNames = names.dnsNames
-    sans.emails = names.emails
-    sans.ips = names.ips.map(formatIp)
-    sans.uris = names.uris
-  }
-
-  const { publicKey, usable } = describeSpki(spki)
-  const signatureName = signatureAlgorithmName(signatureAlgorithm)
-  const rich = readX509Csr(der)
-  const requested: CsrInfo['requested'] = {}
-  if (rich.basicConstraints) requested.basicConstraints = rich.basicConstraints
-  if (rich.keyUsage) requested.keyUsage = rich.keyUsage
-  if (rich.extKeyUsage) requested.extKeyUsage = rich.extKeyUsage
-  return {
-    subject: subjectFields(readName(body.subject)),
-    subjectName: rich.subjectName,
-    ...sans,
-    publicKey,
-    keyType: usable ? keyTypeOfSpki(usable) : null,
-    signatureAlgorithm: signatureName,
-    ...(challengePassword !== undefined ? { challengePassword } : {}),
-    extensions: body.extensions,
-    requested,
-    der,
-    pem: encodePem('CERTIFICATE REQUEST', der),
+  try {
+    return readInfo(der)
+  } catch (e) {
+    if (e instanceof PkiError) throw e
+    throw new PkiFormatError('the CSR cannot be read', { cause: e })
   }
 }

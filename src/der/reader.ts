@@ -1,11 +1,11 @@
 /**
  * A strict reader for the few structures pocket-ca parses itself (PKCS#8, PBES2 parameters, CSR signature input)
  * and for the encoding check every parsed object goes through before the rich reader sees it. Every TLV it reads
- * has a single-octet tag and a definite length in the minimal form (X.690 10.1), and lies within its parent; what
+ * has a minimal tag and a definite length in the minimal form (X.690 10.1), and lies within its parent; what
  * {@link assertDer} checks beyond that is listed there. It does not check every DER rule (not SET OF order, for one).
  */
 import { PkiFormatError } from '../errors.ts'
-import { fromLatin1, fromUtf8 } from '../lib/bytes.ts'
+import { fromLatin1 } from '../lib/bytes.ts'
 import { decodeOid } from './oid.ts'
 
 /** One decoded TLV: `bytes` is the whole encoding, `content` its value octets (both views into the input). */
@@ -20,8 +20,38 @@ export interface DerNode {
 const MAX_DEPTH = 64
 
 /**
- * Reads the TLV at `offset`; PkiFormatError for a multi-octet tag, an indefinite or non-minimal length (X.690
- * 10.1), a length over 4 octets, or a value that runs past the end of `input`.
+ * The largest tag number read in the high-tag-number form: 2^29 - 1, BoringSSL's limit (CBS_ASN1_TAG_NUMBER_MASK).
+ * X.509 itself uses no such tags, but they are valid DER and do occur inside opaque fields (an AlgorithmIdentifier's
+ * parameters, say), which a parser must skip rather than refuse.
+ */
+const MAX_TAG_NUMBER = 2 ** 29 - 1
+
+/**
+ * The number of identifier octets at `offset`: 1, or more for the high-tag-number form (X.690 8.1.2.4), which must
+ * be minimal (no leading 0x80 septet, a number of 31 or more: lower numbers take the one-octet form, X.690 8.1.2.2).
+ */
+function identifierLength(input: Uint8Array, offset: number): number {
+  if (((input[offset] as number) & 0x1f) !== 0x1f) return 1
+  let i = offset + 1
+  let number = 0
+  for (;;) {
+    const octet = input[i]
+    if (octet === undefined) throw new PkiFormatError('DER: truncated tag')
+    if (i === offset + 1 && octet === 0x80) throw new PkiFormatError('DER: tag number not minimally encoded')
+    number = number * 128 + (octet & 0x7f)
+    if (number > MAX_TAG_NUMBER) throw new PkiFormatError('DER: tag number too large')
+    i++
+    if (!(octet & 0x80)) break
+  }
+  if (number < 31) throw new PkiFormatError('DER: a tag number under 31 must use the one-octet form')
+  return i - offset
+}
+
+/**
+ * Reads the TLV at `offset`; PkiFormatError for an indefinite or non-minimal length (X.690 10.1), a length over
+ * 4 octets, a non-minimal high tag number, or a value that runs past the end of `input`. A high-tag-number
+ * identifier (X.690 8.1.2.4) is read; its node's `tag` is the first identifier octet (low five bits all ones), which
+ * no field we decode expects, so such a value is only ever skipped.
  *
  * @example
  * readNode(Uint8Array.of(0x05, 0x00)).tag // 5
@@ -29,17 +59,19 @@ const MAX_DEPTH = 64
 export function readNode(input: Uint8Array, offset = 0): DerNode {
   if (offset + 2 > input.length) throw new PkiFormatError('DER: truncated header')
   const tag = input[offset] as number
-  if ((tag & 0x1f) === 0x1f) throw new PkiFormatError('DER: multi-octet tags are not used in X.509')
-  let length = input[offset + 1] as number
-  let header = 2
+  const idLength = identifierLength(input, offset)
+  if (offset + idLength + 1 > input.length) throw new PkiFormatError('DER: truncated header')
+  let length = input[offset + idLength] as number
+  let header = idLength + 1
   if (length === 0x80) throw new PkiFormatError('DER: indefinite length (BER) is not DER')
   if (length > 0x80) {
     const count = length & 0x7f
     if (count > 4) throw new PkiFormatError('DER: length too large')
-    if (offset + 2 + count > input.length) throw new PkiFormatError('DER: truncated length')
+    const at = offset + header
+    if (at + count > input.length) throw new PkiFormatError('DER: truncated length')
     length = 0
-    for (let i = 0; i < count; i++) length = length * 256 + (input[offset + 2 + i] as number)
-    if (input[offset + 2] === 0 || length < 0x80) throw new PkiFormatError('DER: length not minimally encoded')
+    for (let i = 0; i < count; i++) length = length * 256 + (input[at + i] as number)
+    if (input[at] === 0 || length < 0x80) throw new PkiFormatError('DER: length not minimally encoded')
     header += count
   }
   const end = offset + header + length
@@ -169,39 +201,76 @@ export function readBitStringBytes(node: DerNode): Uint8Array {
   return node.content.subarray(1)
 }
 
+/** UTF-8 that keeps a leading U+FEFF (the default decoder would drop it) and throws on malformed input. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 /**
- * Decodes a text string value: UTF8String (strict UTF-8), PrintableString and IA5String (ASCII octets only),
- * BMPString (UTF-16BE, even length), TeletexString (read as Latin-1, as OpenSSL does). PkiFormatError for other tags
- * or malformed content. PrintableString's narrower alphabet (X.680 41.4) is not checked.
+ * X.680 41.4: the PrintableString alphabet (letters, digits, space and ' ( ) + , - . / : = ?), plus `*`, which
+ * BoringSSL accepts too because wildcard common names (`*.example.com`) are so often written as PrintableString.
+ * Anything else (`&`, `@`, `_`, non-ASCII) is refused, as BoringSSL does.
+ */
+const PRINTABLE = /^[A-Za-z0-9 '()*+,\-./:=?]*$/
+
+/** The universal tags {@link readString} decodes. */
+const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1c, 0x1e])
+
+/**
+ * Whether `tag` is a string type {@link readString} decodes (UTF8String, PrintableString, TeletexString,
+ * IA5String, UniversalString, BMPString).
+ *
+ * @example
+ * isStringTag(0x0c) // true
+ */
+export function isStringTag(tag: number): boolean {
+  return STRING_TAGS.has(tag)
+}
+
+function decodeUtf16or32(content: Uint8Array, width: 2 | 4, what: string): string {
+  if (content.length % width) throw new PkiFormatError(`DER: ${what} length is not a multiple of ${width}`)
+  const units: string[] = []
+  for (let i = 0; i < content.length; i += width) {
+    let cp = 0
+    for (let j = 0; j < width; j++) cp = cp * 256 + (content[i + j] as number)
+    // BMPString is UCS-2 and UniversalString UCS-4 (X.680 41): no surrogates, nothing past U+10FFFF.
+    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) throw new PkiFormatError(`DER: invalid ${what} character`)
+    units.push(String.fromCodePoint(cp))
+  }
+  return units.join('')
+}
+
+/**
+ * Decodes a text string value: UTF8String (strict UTF-8), PrintableString (its X.680 alphabet, plus `*`),
+ * IA5String (ASCII), TeletexString (read as Latin-1, as OpenSSL and BoringSSL do), BMPString (UCS-2 big-endian),
+ * UniversalString (UCS-4 big-endian). PkiFormatError for other tags or malformed content.
  *
  * @example
  * readString(readSingle(Uint8Array.of(0x0c, 2, 0xc3, 0xa9))) // 'é'
  */
 export function readString(node: DerNode): string {
-  try {
-    switch (node.tag) {
-      case 0x0c:
-        return fromUtf8(node.content)
-      case 0x13:
-      case 0x16:
-        if (node.content.some((b) => b > 0x7f)) throw new PkiFormatError('DER: non-ASCII octet in an ASCII string')
-        return fromUtf8(node.content)
-      case 0x14:
-        return fromLatin1(node.content)
-      case 0x1e: {
-        if (node.content.length % 2) throw new PkiFormatError('DER: odd-length BMPString')
-        let s = ''
-        for (let i = 0; i < node.content.length; i += 2) {
-          s += String.fromCharCode(((node.content[i] as number) << 8) | (node.content[i + 1] as number))
-        }
-        return s
+  const c = node.content
+  switch (node.tag) {
+    case 0x0c:
+      try {
+        return utf8Decoder.decode(c)
+      } catch (e) {
+        throw new PkiFormatError('DER: malformed UTF8String', { cause: e })
       }
-      default:
-        throw new PkiFormatError(`DER: tag 0x${node.tag.toString(16)} is not a supported string type`)
+    case 0x13: {
+      const text = fromLatin1(c)
+      if (!PRINTABLE.test(text)) throw new PkiFormatError('DER: a PrintableString holds a character outside its set')
+      return text
     }
-  } catch (e) {
-    if (e instanceof PkiFormatError) throw e
-    throw new PkiFormatError('DER: malformed string', { cause: e })
+    case 0x16:
+      if (c.some((b) => b > 0x7f)) throw new PkiFormatError('DER: non-ASCII octet in an IA5String')
+      return fromLatin1(c)
+    case 0x14:
+      return fromLatin1(c)
+    case 0x1e:
+      return decodeUtf16or32(c, 2, 'BMPString')
+    case 0x1c:
+      return decodeUtf16or32(c, 4, 'UniversalString')
+    default:
+      throw new PkiFormatError(`DER: tag 0x${node.tag.toString(16)} is not a supported string type`)
   }
 }
 
@@ -209,7 +278,7 @@ export function readString(node: DerNode): string {
  * Walks a whole encoding and throws PkiFormatError unless it passes exactly these checks (a subset of DER, X.690
  * section 10; other rules are left to whoever decodes the value):
  * - one value spanning the whole input; every constructed value exactly filled by its children;
- * - single-octet tags; definite lengths in the minimal form (X.690 10.1);
+ * - minimal tags (X.690 8.1.2); definite lengths in the minimal form (X.690 10.1);
  * - no constructed encoding of a string type (X.690 10.2);
  * - BOOLEAN one octet, 00 or FF (X.690 11.1); NULL empty;
  * - INTEGER non-empty and minimal (X.690 8.3.2);

@@ -1,11 +1,22 @@
 /**
  * Verifying an X.509 signature (CSR, certificate, CRL) from the signer's SPKI and the signatureAlgorithm, for the
  * algorithms others sign with, not only the ones we make: RSA PKCS#1 v1.5 with SHA-1/256/384/512 (SHA-1 for
- * reading legacy CSRs only; we never sign with it), ECDSA on P-256/384/521 with any SHA-2, Ed25519.
+ * legacy CSRs and certificates; we never sign with it), RSASSA-PSS (RFC 4055) with SHA-1/256/384/512, ECDSA on
+ * P-256/384/521 with any SHA-2, Ed25519.
  */
 import { ecdsaDerToRaw } from '../der/ecdsa.ts'
-import { OID } from '../der/oid.ts'
-import { type DerNode, readBitStringBytes, readIntegerBytes, readOid, readSingle, sequenceOf } from '../der/reader.ts'
+import { OID, oid } from '../der/oid.ts'
+import {
+  children,
+  type DerNode,
+  readBitStringBytes,
+  readIntegerBytes,
+  readOid,
+  readSingle,
+  readSmallInteger,
+  sequenceOf,
+} from '../der/reader.ts'
+import { nullValue, sequence } from '../der/writer.ts'
 import { PkiFormatError, PkiNotSupportedError, PkiSignatureError } from '../errors.ts'
 import { bufferSource } from '../lib/bytes.ts'
 import { findAlgorithmSpec, KEY_TYPE_SPECS, KEY_TYPES, type KeyFamily } from './types.ts'
@@ -17,6 +28,69 @@ interface SignatureAlgorithm {
   nullParams: boolean
   /** OpenSSL's name of the algorithm. */
   name: string
+  /** RSASSA-PSS: the salt length of RSASSA-PSS-params (RFC 4055 3.1); the MGF1 hash is `hash`. */
+  saltLength?: number
+}
+
+/** id-RSASSA-PSS and id-mgf1 (RFC 4055 section 3.1, 6). */
+const RSASSA_PSS = '1.2.840.113549.1.1.10'
+const MGF1 = '1.2.840.113549.1.1.8'
+
+/** The one-way hash functions RSASSA-PSS-params may name (RFC 4055 2.1), as WebCrypto calls them. */
+const PSS_HASHES: Readonly<Record<string, string>> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+}
+
+/** A HashAlgorithm AlgorithmIdentifier: a known OID with NULL or absent parameters (RFC 4055 2.1 allows both). */
+function readPssHash(node: DerNode): string {
+  const [id, ...params] = sequenceOf(node, 1, 2)
+  const hash = PSS_HASHES[readOid(id as DerNode)]
+  if (!hash) throw new PkiNotSupportedError('unsupported RSASSA-PSS hash algorithm')
+  if (params.length === 1 && (params[0]?.tag !== 0x05 || params[0].content.length !== 0)) {
+    throw new PkiFormatError('unexpected hash algorithm parameters')
+  }
+  return hash
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 3.1), strictly: fields in order, DEFAULT values omitted (X.690 11.5), trailerField 1.
+ * WebCrypto's RSA-PSS uses one hash for the message and MGF1 (W3C WebCrypto 21), so a different MGF1 hash is
+ * PkiNotSupportedError.
+ */
+function readPssParams(node: DerNode | undefined): { hash: string; saltLength: number } {
+  // RFC 4055 3.1: the parameters MUST be present in the AlgorithmIdentifier of a signature value.
+  if (!node) throw new PkiFormatError('RSASSA-PSS without parameters')
+  let hash = 'SHA-1'
+  let mgfHash = 'SHA-1'
+  let saltLength = 20
+  let last = -1
+  for (const field of sequenceOf(node, 0, 4)) {
+    const n = field.tag - 0xa0
+    const inner = children(field)
+    if (n <= last || n > 3 || inner.length !== 1) throw new PkiFormatError('malformed RSASSA-PSS parameters')
+    last = n
+    const value = inner[0] as DerNode
+    if (n === 0) {
+      hash = readPssHash(value)
+      if (hash === 'SHA-1') throw new PkiFormatError('RSASSA-PSS: the DEFAULT hash sha1 must be omitted')
+    } else if (n === 1) {
+      const [id, params] = sequenceOf(value, 2) as [DerNode, DerNode]
+      if (readOid(id) !== MGF1) throw new PkiNotSupportedError('unsupported RSASSA-PSS mask generation function')
+      mgfHash = readPssHash(params)
+      if (mgfHash === 'SHA-1') throw new PkiFormatError('RSASSA-PSS: the DEFAULT mgf1SHA1 must be omitted')
+    } else if (n === 2) {
+      saltLength = readSmallInteger(value)
+      if (saltLength === 20) throw new PkiFormatError('RSASSA-PSS: the DEFAULT salt length 20 must be omitted')
+    } else if (readSmallInteger(value) !== 1) {
+      // trailerField: 1 (trailerFieldBC) is the only value, and as the DEFAULT it is never encoded.
+      throw new PkiFormatError('RSASSA-PSS: trailerField must be 1 and omitted')
+    }
+  }
+  if (mgfHash !== hash) throw new PkiNotSupportedError('RSASSA-PSS with an MGF1 hash unlike the message hash')
+  return { hash, saltLength }
 }
 
 /** Every signature algorithm we verify, by OID: the ones we make (from the key type table) and legacy RSA ones. */
@@ -127,6 +201,9 @@ export function spkiAlgorithm(spki: Uint8Array): SpkiAlgorithm {
 export function signatureAlgorithmOf(node: DerNode): SignatureAlgorithm & { oid: string } {
   const [algOid, ...params] = sequenceOf(node, 1, 2)
   const id = readOid(algOid as DerNode)
+  if (id === RSASSA_PSS) {
+    return { family: 'RSA', nullParams: false, name: 'rsassaPss', oid: id, ...readPssParams(params[0]) }
+  }
   const algorithm = Object.hasOwn(SIGNATURE_ALGORITHMS, id) ? SIGNATURE_ALGORITHMS[id] : undefined
   if (!algorithm) throw new PkiNotSupportedError(`unsupported signature algorithm ${id}`)
   const hasNull = params.length === 1 && params[0]?.tag === 0x05
@@ -139,8 +216,9 @@ export function signatureAlgorithmOf(node: DerNode): SignatureAlgorithm & { oid:
 }
 
 /**
- * The name parseCsr reports for a signatureAlgorithm: OpenSSL's name for one we verify (parameters checked as
- * {@link signatureAlgorithmOf} does), the dotted OID for any other (RSASSA-PSS, say), which verification refuses.
+ * The name parseCsr reports for a signatureAlgorithm: OpenSSL's name for one of the fixed algorithms (parameters
+ * checked as {@link signatureAlgorithmOf} does), the dotted OID for any other: RSASSA-PSS, whose name alone does not
+ * say its parameters, or one verification refuses.
  *
  * @example
  * signatureAlgorithmName(node) // 'ecdsa-with-SHA256', or '1.2.840.113549.1.1.10' for RSASSA-PSS
@@ -166,32 +244,66 @@ export async function verifySignature(
   signature: Uint8Array,
 ): Promise<void> {
   const algorithm = signatureAlgorithmOf(signatureAlgorithm)
-  const key = spkiAlgorithm(spki)
-  if (key.family !== algorithm.family) throw new PkiSignatureError('the signature algorithm does not match the key')
+  let keyDer = spki
   let importParams: Algorithm
   let verifyParams: Algorithm
   let sig = signature
-  if (algorithm.family === 'RSA') {
-    importParams = { name: 'RSASSA-PKCS1-v1_5', hash: algorithm.hash } as RsaHashedImportParams
-    verifyParams = { name: 'RSASSA-PKCS1-v1_5' }
-  } else if (algorithm.family === 'ECDSA') {
-    importParams = { name: 'ECDSA', namedCurve: key.namedCurve } as EcKeyImportParams
-    verifyParams = { name: 'ECDSA', hash: algorithm.hash } as EcdsaParams
-    try {
-      sig = ecdsaDerToRaw(signature, key.size as number)
-    } catch (e) {
-      throw new PkiSignatureError('the ECDSA signature is not a valid DER Ecdsa-Sig-Value', { cause: e })
-    }
+  if (algorithm.saltLength !== undefined) {
+    keyDer = pssKey(spki, algorithm as Required<Pick<SignatureAlgorithm, 'hash' | 'saltLength'>>)
+    importParams = { name: 'RSA-PSS', hash: algorithm.hash } as RsaHashedImportParams
+    verifyParams = { name: 'RSA-PSS', saltLength: algorithm.saltLength } as RsaPssParams
   } else {
-    importParams = { name: 'Ed25519' }
-    verifyParams = { name: 'Ed25519' }
+    const key = spkiAlgorithm(spki)
+    if (key.family !== algorithm.family) throw new PkiSignatureError('the signature algorithm does not match the key')
+    if (algorithm.family === 'RSA') {
+      importParams = { name: 'RSASSA-PKCS1-v1_5', hash: algorithm.hash } as RsaHashedImportParams
+      verifyParams = { name: 'RSASSA-PKCS1-v1_5' }
+    } else if (algorithm.family === 'ECDSA') {
+      importParams = { name: 'ECDSA', namedCurve: key.namedCurve } as EcKeyImportParams
+      verifyParams = { name: 'ECDSA', hash: algorithm.hash } as EcdsaParams
+      try {
+        sig = ecdsaDerToRaw(signature, key.size as number)
+      } catch (e) {
+        throw new PkiSignatureError('the ECDSA signature is not a valid DER Ecdsa-Sig-Value', { cause: e })
+      }
+    } else {
+      importParams = { name: 'Ed25519' }
+      verifyParams = { name: 'Ed25519' }
+    }
   }
   let publicKey: CryptoKey
   try {
-    publicKey = await crypto.subtle.importKey('spki', bufferSource(spki), importParams, false, ['verify'])
+    publicKey = await crypto.subtle.importKey('spki', bufferSource(keyDer), importParams, false, ['verify'])
   } catch (e) {
     throw new PkiFormatError('the public key cannot be imported', { cause: e })
   }
-  const ok = await crypto.subtle.verify(verifyParams, publicKey, bufferSource(sig), bufferSource(data))
+  let ok: boolean
+  try {
+    ok = await crypto.subtle.verify(verifyParams, publicKey, bufferSource(sig), bufferSource(data))
+  } catch (e) {
+    // A salt length the key cannot hold, say: a signature that cannot verify, not a crash.
+    throw new PkiSignatureError('the signature cannot be verified with this key', { cause: e })
+  }
   if (!ok) throw new PkiSignatureError('the signature does not verify')
+}
+
+/**
+ * The SPKI to import for an RSASSA-PSS verification. An rsaEncryption key may sign with PSS (RFC 4055 1.2); an
+ * id-RSASSA-PSS key may only sign with PSS, and when its parameters are present they bind the hash and the least
+ * salt length (RFC 4055 3.3). WebCrypto imports RSA public keys from rsaEncryption SPKIs only, so an id-RSASSA-PSS
+ * SPKI is rewritten as one with the same key.
+ */
+function pssKey(spki: Uint8Array, algorithm: { hash: string; saltLength: number }): Uint8Array {
+  const [keyAlgorithm, key] = sequenceOf(readSingle(spki), 2) as [DerNode, DerNode]
+  const [id, params] = sequenceOf(keyAlgorithm, 1, 2)
+  const keyOid = readOid(id as DerNode)
+  if (keyOid === OID.rsaEncryption) return spki
+  if (keyOid !== RSASSA_PSS) throw new PkiSignatureError('the signature algorithm does not match the key')
+  if (params) {
+    const bound = readPssParams(params)
+    if (bound.hash !== algorithm.hash || algorithm.saltLength < bound.saltLength) {
+      throw new PkiSignatureError('the RSASSA-PSS parameters differ from those bound to the key (RFC 4055 3.3)')
+    }
+  }
+  return sequence(sequence(oid(OID.rsaEncryption), nullValue()), key.bytes)
 }

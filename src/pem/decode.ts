@@ -5,6 +5,7 @@
  */
 import { PkiArgumentError, PkiFormatError } from '../errors.ts'
 import { fromBase64 } from '../lib/bytes.ts'
+import { checkSize, MAX_LIST_PEM_CHARS } from '../lib/limits.ts'
 import { isPemLabel } from './encode.ts'
 
 /**
@@ -129,7 +130,8 @@ function decodeBody(body: string, label: string): Uint8Array {
  * section 3, which also reads a PEM collapsed onto one line). `NEW CERTIFICATE REQUEST` is returned as
  * `CERTIFICATE REQUEST` (RFC 7468 section 7); no other label is aliased.
  *
- * Throws PkiFormatError when there is no block, a BEGIN line without a matching END line, an END label that differs
+ * Throws PkiFormatError when the text is longer than 32 MiB (lib/limits.ts: room for a 16 MiB CRL; checked before
+ * anything else), when there is no block, a BEGIN line without a matching END line, an END label that differs
  * from the BEGIN label, an empty body, headers (a legacy `Proc-Type` encrypted key is named as such), base64 that is
  * not strict, or when `o.label` is given and a block has another label. TypeError for wrong argument types,
  * PkiArgumentError (`field` `label`) when `o.label` is not a PEM label.
@@ -149,6 +151,7 @@ export function decodePem(text: string, o?: { label?: string }): PemBlock[] {
     if (!isPemLabel(wanted)) throw new PkiArgumentError('label', 'o.label is not a PEM label (RFC 7468 section 3)')
   }
   const want = wanted === undefined ? undefined : canonicalLabel(wanted)
+  checkSize(text, MAX_LIST_PEM_CHARS, 'a PEM text')
 
   const source = unescapeJson(text)
   const blocks: PemBlock[] = []

@@ -109,7 +109,21 @@ export default suite('csr', (test) => {
       deepEqual(info.dnsNames, ['api.example.com', '*.api.example.com'])
       deepEqual(info.emails, ['ops@example.com'])
       deepEqual(info.ips, ['192.0.2.7', '2001:db8::7'])
-      deepEqual(info.extensions, [{ oid: '2.5.29.17', critical: false, known: true }])
+      deepEqual(info.extensions, [
+        {
+          oid: '2.5.29.17',
+          name: 'subjectAltName',
+          critical: false,
+          known: true,
+          value: [
+            { type: 'email', value: 'ops@example.com' },
+            { type: 'dns', value: 'api.example.com' },
+            { type: 'dns', value: '*.api.example.com' },
+            { type: 'ip', value: '192.0.2.7' },
+            { type: 'ip', value: '2001:db8::7' },
+          ],
+        },
+      ])
       equal(info.pem, pem)
     }
   })
@@ -270,7 +284,7 @@ export default suite('csr', (test) => {
     const ca = parseCsr(await env.readText('pyca-csr/basic_constraints.pem'))
     deepEqual(ca.requested.basicConstraints, { ca: true, pathLen: 1 })
     const unknown = parseCsr(await env.readText('pyca-csr/unsupported_extension_critical.pem'))
-    deepEqual(unknown.extensions, [{ oid: '1.2.3.4', critical: true, known: false }])
+    deepEqual(unknown.extensions, [{ oid: '1.2.3.4', name: null, critical: true, known: false, value: '76616c7565' }])
     const challenge = parseCsr(await env.readText('pyca-csr/challenge.pem'))
     ok(challenge.challengePassword !== undefined)
   })

@@ -27,11 +27,13 @@ const PUBLIC_VALUES = [
   'PkiStateError',
   'PkiStorageError',
   'REVOCATION_REASONS',
+  'buildChain',
   'checkX509Parameters',
   'createCsr',
   'createRootCa',
   'createSubordinateCa',
   'decodePem',
+  'describe',
   'disableCa',
   'enableCa',
   'encodePem',
@@ -52,6 +54,7 @@ const PUBLIC_VALUES = [
   'revokeCertificate',
   'signCsr',
   'signSubordinateCa',
+  'verifyChain',
   'verifyCsr',
 ]
 
