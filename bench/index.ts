@@ -4,7 +4,7 @@
  * The figure to watch is ours / bare (goal: at most 1.3x). A report: nothing here asserts a timing.
  */
 // biome-ignore-start assist/source/organizeImports: the polyfill must be evaluated before @peculiar/x509
-import { reflectMetadata } from './reflect.ts'
+import { reflectMetadata } from '../src/lib/reflect.ts'
 import { cpus } from 'node:os'
 import {
   AuthorityKeyIdentifierExtension,
@@ -20,8 +20,9 @@ import {
   X509CertificateGenerator,
 } from '@peculiar/x509'
 // biome-ignore-end assist/source/organizeImports: the order above matters
-import { createCsr, createRootCa, generateKeyPair, signCsr } from '../src/index.ts'
-import { childrenOf, ecdsaRaw, pemDer, readTlv, type Tlv } from './der.ts'
+import { createCsr, createRootCa, decodePem, generateKeyPair, type PemBlock, signCsr } from '../src/index.ts'
+import { ecdsaDerToRaw } from '../src/der/ecdsa.ts'
+import { type DerNode, readBitStringBytes, readSingle, sequenceOf } from '../src/der/reader.ts'
 import { measure, millis, perSecond, ratio, spread, type Timing, table, type Variant } from './harness.ts'
 
 type CaKeyType = 'EC256' | 'RSA2048'
@@ -38,6 +39,16 @@ const subtle = globalThis.crypto.subtle
 
 /** A copy backed by a plain ArrayBuffer, as WebCrypto's BufferSource wants. */
 const buffer = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes)
+
+/** The DER of the one PEM block in `pem`. */
+function pemDer(pem: string): Uint8Array {
+  return (decodePem(pem)[0] as PemBlock).der
+}
+
+/** The SEQUENCE { toBeSigned, signatureAlgorithm, signature } of a signed PEM object (certificate, CSR). */
+function signedParts(pem: string): [DerNode, DerNode, DerNode] {
+  return sequenceOf(readSingle(pemDer(pem)), 3) as [DerNode, DerNode, DerNode]
+}
 
 /** The signature parameters of a CA key, as WebCrypto takes them for sign and verify. */
 function signParams(key: CryptoKey): Algorithm | EcdsaParams {
@@ -62,13 +73,15 @@ async function issuanceVariants(keyType: CaKeyType, csrPem: string): Promise<{ v
   const ours: Variant = { name: 'ours: signCsr', run: () => signCsr(ca, csrPem, { period: PERIOD_DAYS }) }
 
   // The bare line's inputs, read once outside the loop: what signCsr hands WebCrypto, on the same data.
-  const csr = childrenOf(readTlv(pemDer(csrPem))) as [Tlv, Tlv, Tlv]
-  const csrInfo = buffer(csr[0].bytes)
-  const csrSpki = buffer((childrenOf(csr[0])[2] as Tlv).bytes)
-  const csrSignature = buffer(ecdsaRaw(csr[2].content.subarray(1), 32))
-  const csrKeyBits = buffer((childrenOf(readTlv(csrSpki))[1] as Tlv).content.subarray(1))
+  const [info, , signature] = signedParts(csrPem)
+  // CertificationRequestInfo ::= SEQUENCE { version, subject, subjectPKInfo, [0] attributes } (RFC 2986 4.1).
+  const spki = sequenceOf(info, 4)[2] as DerNode
+  const csrInfo = buffer(info.bytes)
+  const csrSpki = buffer(spki.bytes)
+  const csrSignature = ecdsaDerToRaw(readBitStringBytes(signature), 32)
+  const csrKeyBits = buffer(readBitStringBytes(sequenceOf(spki, 2)[1] as DerNode))
   const sample = await signCsr(ca, csrPem, { period: PERIOD_DAYS })
-  const tbs = buffer((childrenOf(readTlv(pemDer(sample.certificate)))[0] as Tlv).bytes)
+  const tbs = buffer(signedParts(sample.certificate)[0].bytes)
   const bare: Variant = {
     name: 'bare WebCrypto',
     run: async () => {
@@ -151,7 +164,7 @@ async function issuance(keyType: CaKeyType, csrPem: string): Promise<Timing[]> {
 async function keygenAndCsr(): Promise<void> {
   const sampleKeys = await generateKeyPair('EC256')
   const sampleCsr = await createCsr(sampleKeys, SUBJECT)
-  const info = buffer((childrenOf(readTlv(pemDer(sampleCsr)))[0] as Tlv).bytes)
+  const info = buffer(signedParts(sampleCsr)[0].bytes)
   const generate = () => subtle.generateKey(P256, false, ['sign', 'verify']) as Promise<CryptoKeyPair>
   const variants: Variant[] = [
     { name: 'ours: generateKeyPair + createCsr', run: async () => createCsr(await generateKeyPair('EC256'), SUBJECT) },
@@ -184,7 +197,7 @@ async function main(): Promise<void> {
   const started = performance.now()
   const cpu = cpus()
   console.log(`pocket-ca bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown CPU'} (${cpu.length} cores)`)
-  console.log(`Reflect metadata for @peculiar/x509: ${reflectMetadata}`)
+  console.log(`Reflect metadata for @peculiar/x509: ${reflectMetadata ? 'available' : 'missing'}`)
   const csrPem = await createCsr(await generateKeyPair('EC256'), SUBJECT)
   for (const keyType of ['EC256', 'RSA2048'] as const) await issuance(keyType, csrPem)
   await keygenAndCsr()

@@ -14,11 +14,10 @@ import { PkiError, PkiFormatError } from '../errors.ts'
 import { signatureAlgorithmLabel } from '../inspect/algorithms.ts'
 import { decodeExtensions, type ExtensionInfo } from '../inspect/extensions.ts'
 import { type Fingerprints, fingerprints } from '../inspect/fingerprint.ts'
+import { nameInfo } from '../inspect/name.ts'
 import { bytesEqual } from '../lib/bytes.ts'
 import { checkSize, MAX_LIST_DER_BYTES, MAX_LIST_PEM_CHARS } from '../lib/limits.ts'
-import { x509NameText } from '../lib/x509.ts'
-import { readName, readRdns, type SubjectFields, subjectFields } from '../names/decode.ts'
-import { formatDn } from '../names/dn.ts'
+import type { SubjectFields } from '../names/decode.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
 import type { RevocationReason } from './types.ts'
 
@@ -125,9 +124,7 @@ function readInfo(der: Uint8Array): CrlInfo {
   const aki = extensions.find((e) => e.oid === OID.authorityKeyIdentifier)?.value as { keyId?: string } | undefined
   return {
     version: version + 1,
-    issuer: subjectFields(readName(issuer, { opaque: true })),
-    issuerName: x509NameText(issuer.bytes),
-    issuerDn: formatDn(readRdns(issuer, { opaque: true })),
+    ...nameInfo('issuer', issuer),
     thisUpdate: readTime(thisUpdate).toISOString(),
     ...(nextUpdate ? { nextUpdate: nextUpdate.toISOString() } : {}),
     ...(number !== undefined ? { crlNumber: number } : {}),

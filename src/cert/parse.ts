@@ -2,7 +2,7 @@ import { readNameConstraintsInfo } from '../chain/name-constraints.ts'
 import { OID } from '../der/oid.ts'
 import { readSingle } from '../der/reader.ts'
 import { PkiError, PkiFormatError } from '../errors.ts'
-import { keySize, signatureAlgorithmLabel } from '../inspect/algorithms.ts'
+import { signatureAlgorithmLabel } from '../inspect/algorithms.ts'
 import {
   type AccessDescriptionValue,
   type DistributionPointValue,
@@ -11,15 +11,14 @@ import {
   type PolicyValue,
 } from '../inspect/extensions.ts'
 import { type Fingerprints, fingerprints } from '../inspect/fingerprint.ts'
-import { keyTypeOfSpki } from '../keys/detect.ts'
+import { keyTypeAndSize } from '../inspect/keys.ts'
+import { nameInfo } from '../inspect/name.ts'
 import type { KeyType } from '../keys/types.ts'
 import { describeSpki, type PublicKeyDescription } from '../keys/verify.ts'
 import { bytesEqual } from '../lib/bytes.ts'
 import { checkSize, MAX_DER_BYTES, MAX_PEM_CHARS } from '../lib/limits.ts'
-import { x509NameText } from '../lib/x509.ts'
-import { readRdns, type SubjectFields, subjectFields } from '../names/decode.ts'
-import { formatDn } from '../names/dn.ts'
-import type { GeneralNameInfo } from '../names/general.ts'
+import type { SubjectFields } from '../names/decode.ts'
+import { type GeneralNameInfo, namesOf } from '../names/general.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
 import { readCertificateParts } from './read.ts'
 import { formatSerial } from './serial.ts'
@@ -95,10 +94,6 @@ function extensionValue<T>(extensions: readonly ExtensionInfo[], oid: string): T
   return extensions.find((e) => e.oid === oid)?.value as T | undefined
 }
 
-function namesOf(list: readonly GeneralNameInfo[] | undefined, type: GeneralNameInfo['type']): string[] {
-  return (list ?? []).filter((n) => n.type === type).map((n) => n.value)
-}
-
 /** The plain-data fields read from the decoded extensions. */
 function extensionFields(extensions: readonly ExtensionInfo[]) {
   const bc = extensionValue<{ ca: boolean; pathLen?: number }>(extensions, OID.basicConstraints)
@@ -135,17 +130,12 @@ function readInfo(der: Uint8Array): CertificateInfo {
   return {
     version: p.version + 1,
     serialNo: formatSerial(p.serial),
-    subject: subjectFields(p.subjectEntries),
-    subjectName: x509NameText(p.subject),
-    subjectDn: formatDn(readRdns(readSingle(p.subject), { opaque: true })),
-    issuer: subjectFields(p.issuerEntries),
-    issuerName: x509NameText(p.issuer),
-    issuerDn: formatDn(readRdns(readSingle(p.issuer), { opaque: true })),
+    ...nameInfo('subject', readSingle(p.subject)),
+    ...nameInfo('issuer', readSingle(p.issuer)),
     notBefore: p.notBefore.toISOString(),
     notAfter: p.notAfter.toISOString(),
     publicKey,
-    keyType: usable ? keyTypeOfSpki(usable) : null,
-    keySize: keySize(publicKey),
+    ...keyTypeAndSize(publicKey, usable),
     signatureAlgorithm: signatureAlgorithmLabel(p.signatureAlgorithm),
     selfIssued: bytesEqual(p.issuer, p.subject),
     ...extensionFields(extensions),

@@ -12,17 +12,16 @@ import {
   sequenceOf,
 } from '../der/reader.ts'
 import { PkiError, PkiFormatError, PkiSignatureError } from '../errors.ts'
-import { keySize, signatureAlgorithmLabel } from '../inspect/algorithms.ts'
+import { signatureAlgorithmLabel } from '../inspect/algorithms.ts'
 import { decodeExtension, type ExtensionInfo } from '../inspect/extensions.ts'
 import { type Fingerprints, fingerprints } from '../inspect/fingerprint.ts'
-import { keyTypeOfSpki } from '../keys/detect.ts'
+import { keyTypeAndSize } from '../inspect/keys.ts'
+import { nameInfo } from '../inspect/name.ts'
 import type { KeyType } from '../keys/types.ts'
 import { describeSpki, type PublicKeyDescription, verifySignature } from '../keys/verify.ts'
 import { checkSize, MAX_DER_BYTES, MAX_PEM_CHARS } from '../lib/limits.ts'
-import { x509NameText } from '../lib/x509.ts'
-import { readName, readRdns, type SubjectFields, subjectFields } from '../names/decode.ts'
-import { formatDn } from '../names/dn.ts'
-import type { GeneralNameInfo } from '../names/general.ts'
+import type { SubjectFields } from '../names/decode.ts'
+import { type GeneralNameInfo, namesOf } from '../names/general.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
 
 /**
@@ -227,19 +226,15 @@ function readInfo(der: Uint8Array): CsrInfo {
     known: e.known,
   }))
   const san = extensions.find((e) => e.oid === OID.subjectAltName)?.value as GeneralNameInfo[] | undefined
-  const names = (type: GeneralNameInfo['type']) => (san ?? []).filter((n) => n.type === type).map((n) => n.value)
   const { publicKey, usable } = describeSpki(b.spki)
   return {
-    subject: subjectFields(readName(b.subject, { opaque: true })),
-    subjectName: x509NameText(b.subject.bytes),
-    subjectDn: formatDn(readRdns(b.subject, { opaque: true })),
-    dnsNames: names('dns'),
-    emails: names('email'),
-    ips: names('ip'),
-    uris: names('uri'),
+    ...nameInfo('subject', b.subject),
+    dnsNames: namesOf(san, 'dns'),
+    emails: namesOf(san, 'email'),
+    ips: namesOf(san, 'ip'),
+    uris: namesOf(san, 'uri'),
     publicKey,
-    keyType: usable ? keyTypeOfSpki(usable) : null,
-    keySize: keySize(publicKey),
+    ...keyTypeAndSize(publicKey, usable),
     signatureAlgorithm: signatureAlgorithmLabel(b.signatureAlgorithm),
     ...(b.challengePassword !== undefined ? { challengePassword: b.challengePassword } : {}),
     extensions,

@@ -114,8 +114,23 @@ function bitLength(node: DerNode): number {
   return (bytes.length - start - 1) * 8 + (top === 0 ? 0 : 32 - Math.clz32(top))
 }
 
+/**
+ * The {@link KeyType} (null for keys pocket-ca does not make) and the size in bits of a key described as
+ * `describeSpki` describes it, `usable` being what that gives for keys pocket-ca can use.
+ *
+ * @example
+ * const { publicKey, usable } = describeSpki(spki)
+ * keyTypeAndSize(publicKey, usable) // { keyType: 'EC256', keySize: 256 }
+ */
+export function keyTypeAndSize(
+  key: PublicKeyDescription,
+  usable: SpkiAlgorithm | null,
+): Pick<KeyAlgorithmInfo, 'keyType' | 'keySize'> {
+  return { keyType: usable ? keyTypeOfSpki(usable) : null, keySize: keySize(key) }
+}
+
 function withType(key: PublicKeyDescription, usable: SpkiAlgorithm | null): KeyAlgorithmInfo {
-  return { ...key, keyType: usable ? keyTypeOfSpki(usable) : null, keySize: keySize(key) }
+  return { ...key, ...keyTypeAndSize(key, usable) }
 }
 
 function rsaKey(modulusLength: number): KeyAlgorithmInfo {

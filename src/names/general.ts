@@ -135,3 +135,13 @@ export function readGeneralName(node: DerNode, o: { constraint?: boolean } = {})
 export function readGeneralNameList(node: DerNode, tag = 0x30): GeneralNameInfo[] {
   return sequenceOf(node, 1, Number.POSITIVE_INFINITY, tag).map((n) => readGeneralName(n))
 }
+
+/**
+ * The values of the names of one `type` in a GeneralNames list (none when the list is absent), in order.
+ *
+ * @example
+ * namesOf(san, 'dns') // ['a.example', 'b.example']
+ */
+export function namesOf(list: readonly GeneralNameInfo[] | undefined, type: GeneralNameInfo['type']): string[] {
+  return (list ?? []).filter((n) => n.type === type).map((n) => n.value)
+}

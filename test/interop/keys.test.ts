@@ -3,10 +3,7 @@
  * write, and we import the keys OpenSSL writes (encrypted PKCS#8, PKCS#1, SEC1), proven by CSRs OpenSSL verifies.
  * Every external tool gets its input through a file in a temporary folder; no shell is involved.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createCsr,
@@ -18,57 +15,24 @@ import {
   type KeyType,
   parseCsr,
 } from '../../src/index.ts'
+import { makeTempDir, mustRun, type TempDir, tool } from './tools.ts'
 
 const TIMEOUT = 60_000
 const PASSPHRASE = 'correct horse battery staple'
 
-let dir = ''
-let fileCount = 0
+let tmp: TempDir
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pocket-ca-keys-interop-'))
+  tmp = makeTempDir('keys-interop')
 })
 
 afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  tmp?.remove()
 })
-
-/** Writes `data` to a new file of the temporary folder and returns its path. */
-function tempFile(name: string, data: string | Uint8Array): string {
-  const path = outFile(name)
-  writeFileSync(path, data)
-  return path
-}
-
-/** A path in the temporary folder for a tool to write to. */
-function outFile(name: string): string {
-  return join(dir, `${fileCount++}-${name}`)
-}
-
-interface ToolResult {
-  status: number | null
-  stdout: string
-  stderr: string
-  all: string
-}
-
-/** Runs an external tool without a shell; throws if it cannot be started at all (a missing tool fails the test). */
-function tool(command: string, args: string[]): ToolResult {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: TIMEOUT })
-  if (r.error) throw r.error
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` }
-}
-
-/** Runs a tool that must succeed and returns its result. */
-function mustRun(command: string, args: string[]): ToolResult {
-  const r = tool(command, args)
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}:\n${r.all}`)
-  return r
-}
 
 /** `openssl pkey -pubout -outform DER` of a private key file: the SPKI OpenSSL derives from it. */
 function opensslSpki(keyFile: string, passphrase?: string): Uint8Array {
-  const out = outFile('spki.der')
+  const out = tmp.out('spki.der')
   const pass = passphrase === undefined ? [] : ['-passin', `pass:${passphrase}`]
   mustRun('openssl', ['pkey', '-in', keyFile, ...pass, '-pubout', '-outform', 'DER', '-out', out])
   return new Uint8Array(readFileSync(out))
@@ -77,14 +41,14 @@ function opensslSpki(keyFile: string, passphrase?: string): Uint8Array {
 /** Makes a CSR with a key pair; OpenSSL must say `verify OK` and see the public key `expectedSpki`. */
 async function expectCsrVerifiesWith(keys: CryptoKeyPair, expectedSpki: Uint8Array): Promise<void> {
   const pem = await createCsr(keys, { commonName: 'imported.interop.example' })
-  const csrFile = tempFile('imported.csr.pem', pem)
+  const csrFile = tmp.file('imported.csr.pem', pem)
   const verify = tool('openssl', ['req', '-in', csrFile, '-noout', '-verify'])
   expect(verify.status).toBe(0)
   expect(verify.all).toContain('verify OK')
   expect(verify.all).not.toMatch(/verify failure/i)
-  const pubkeyFile = outFile('csr-pubkey.pem')
+  const pubkeyFile = tmp.out('csr-pubkey.pem')
   mustRun('openssl', ['req', '-in', csrFile, '-noout', '-pubkey', '-out', pubkeyFile])
-  const spkiFile = outFile('csr-spki.der')
+  const spkiFile = tmp.out('csr-spki.der')
   mustRun('openssl', ['pkey', '-pubin', '-in', pubkeyFile, '-outform', 'DER', '-out', spkiFile])
   expect(new Uint8Array(readFileSync(spkiFile))).toEqual(expectedSpki)
 }
@@ -117,7 +81,7 @@ describe.each(KEY_TYPES)('our %s key as OpenSSL sees it', (keyType) => {
 
   beforeAll(async () => {
     keys = await generateKeyPair(keyType, { extractable: true })
-    plainFile = tempFile(`${keyType}.key.pem`, await exportPrivateKey(keys.privateKey))
+    plainFile = tmp.file(`${keyType}.key.pem`, await exportPrivateKey(keys.privateKey))
     spki = await exportPublicKey(keys.publicKey, { format: 'der' })
   }, TIMEOUT)
 
@@ -136,7 +100,7 @@ describe.each(KEY_TYPES)('our %s key as OpenSSL sees it', (keyType) => {
     async () => {
       const pem = await exportPrivateKey(keys.privateKey, { passphrase: PASSPHRASE, iterations: 2048 })
       expect(pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/)
-      const file = tempFile(`${keyType}.enc.pem`, pem)
+      const file = tmp.file(`${keyType}.enc.pem`, pem)
       const open = tool('openssl', ['pkey', '-in', file, '-passin', `pass:${PASSPHRASE}`, '-noout'])
       expect(open.status, open.all).toBe(0)
       expectPbes2Structure(file, '0800')
@@ -153,8 +117,8 @@ describe.each(KEY_TYPES)('our %s key as OpenSSL sees it', (keyType) => {
     async () => {
       expect(opensslSpki(plainFile)).toEqual(spki)
       const pem = await exportPublicKey(keys.publicKey)
-      const pubFile = tempFile(`${keyType}.pub.pem`, pem)
-      const out = outFile('pub.der')
+      const pubFile = tmp.file(`${keyType}.pub.pem`, pem)
+      const out = tmp.out('pub.der')
       mustRun('openssl', ['pkey', '-pubin', '-in', pubFile, '-outform', 'DER', '-out', out])
       expect(new Uint8Array(readFileSync(out))).toEqual(spki)
     },
@@ -167,7 +131,7 @@ describe('our encrypted PKCS#8, other parameters', () => {
     'default iterations (600,000) open in OpenSSL',
     async () => {
       const keys = await generateKeyPair('EC256', { extractable: true })
-      const file = tempFile('default-iter.enc.pem', await exportPrivateKey(keys.privateKey, { passphrase: PASSPHRASE }))
+      const file = tmp.file('default-iter.enc.pem', await exportPrivateKey(keys.privateKey, { passphrase: PASSPHRASE }))
       const open = tool('openssl', ['pkey', '-in', file, '-passin', `pass:${PASSPHRASE}`, '-noout'])
       expect(open.status, open.all).toBe(0)
       expectPbes2Structure(file, '0927C0')
@@ -182,10 +146,10 @@ describe('our encrypted PKCS#8, other parameters', () => {
       const passphrase = 'Grüße, κλειδί 🔑'
       const keys = await generateKeyPair('Ed25519', { extractable: true })
       const der = await exportPrivateKey(keys.privateKey, { passphrase, iterations: 2048, format: 'der' })
-      const file = tempFile('utf8.enc.der', der)
+      const file = tmp.file('utf8.enc.der', der)
       const open = tool('openssl', ['pkey', '-inform', 'DER', '-in', file, '-passin', `pass:${passphrase}`, '-noout'])
       expect(open.status, open.all).toBe(0)
-      const out = outFile('utf8.spki.der')
+      const out = tmp.out('utf8.spki.der')
       mustRun('openssl', [
         'pkey',
         '-inform',
@@ -220,7 +184,7 @@ describe.each(OPENSSL_GENPKEY)('OpenSSL-made encrypted $name key', ({ name, args
   let keyFile = ''
 
   beforeAll(() => {
-    keyFile = outFile(`openssl-${name.replace(/\W/g, '')}.enc.pem`)
+    keyFile = tmp.out(`openssl-${name.replace(/\W/g, '')}.enc.pem`)
     mustRun('openssl', ['genpkey', ...args, '-aes256', '-pass', `pass:${PASSPHRASE}`, '-out', keyFile])
     pem = readFileSync(keyFile, 'utf8')
   }, TIMEOUT)
@@ -268,14 +232,14 @@ describe('OpenSSL-made PBES2 variants', () => {
   let plainKeyFile = ''
 
   beforeAll(() => {
-    plainKeyFile = outFile('variant-plain.pem')
+    plainKeyFile = tmp.out('variant-plain.pem')
     mustRun('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', plainKeyFile])
   })
 
   it.each(PBES2_VARIANTS)(
     'openssl pkcs8 -topk8 -v2 $cipher -v2prf $prf is imported',
     async ({ cipher, prf }) => {
-      const out = outFile('variant.enc.pem')
+      const out = tmp.out('variant.enc.pem')
       mustRun('openssl', [
         'pkcs8',
         '-topk8',
@@ -304,7 +268,7 @@ describe('OpenSSL-made PBES2 variants', () => {
   it(
     'PBES1 (openssl pkcs8 -v1 PBE-SHA1-3DES) is refused as a format error',
     async () => {
-      const out = outFile('pbes1.enc.pem')
+      const out = tmp.out('pbes1.enc.pem')
       mustRun('openssl', [
         'pkcs8',
         '-topk8',
@@ -357,7 +321,7 @@ describe('OpenSSL-made legacy private keys', () => {
   it.each(LEGACY)(
     '$name is imported and signs a CSR that OpenSSL verifies',
     async ({ command, label, keyType }) => {
-      const keyFile = outFile('legacy.key.pem')
+      const keyFile = tmp.out('legacy.key.pem')
       // genrsa takes the size as its last argument, after -out.
       const args = command[0] === 'genrsa' ? [...command, '-out', keyFile, '2048'] : [...command, '-out', keyFile]
       mustRun('openssl', args)

@@ -86,9 +86,14 @@ export function makeTempDir(prefix: string): TempDir {
   }
 }
 
+/** The DER of the one `label` block in a PEM text. */
+export function pemDer(pem: string, label: string): Uint8Array {
+  const blocks = decodePem(pem, { label })
+  if (blocks.length !== 1 || !blocks[0]) throw new Error(`expected one ${label}, found ${blocks.length}`)
+  return blocks[0].der
+}
+
 /** The DER of the one certificate in a PEM text. */
 export function certificateDer(pem: string): Uint8Array {
-  const blocks = decodePem(pem, { label: 'CERTIFICATE' })
-  if (blocks.length !== 1 || !blocks[0]) throw new Error(`expected one CERTIFICATE, found ${blocks.length}`)
-  return blocks[0].der
+  return pemDer(pem, 'CERTIFICATE')
 }
