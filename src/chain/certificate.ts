@@ -3,7 +3,7 @@
  * RFC 5280 section 6 looks at decoded up front, so building and checking many candidate paths never decodes twice.
  * Malformed input (bad PEM or DER, a malformed extension) is a PkiFormatError here, before any path is tried.
  */
-import type { CertificateInfo } from '../cert/parse.ts'
+import { type CertificateInfo, parseCertificate } from '../cert/parse.ts'
 import {
   type CertificateParts,
   readAuthorityKeyId,
@@ -16,7 +16,7 @@ import {
 import { OID } from '../der/oid.ts'
 import { children, readSingle } from '../der/reader.ts'
 import { PkiError, PkiFormatError, PkiSignatureError } from '../errors.ts'
-import { verifySignature } from '../keys/verify.ts'
+import { describeSpki, signatureAlgorithmOf, verifySignature } from '../keys/verify.ts'
 import { toHex } from '../lib/bytes.ts'
 import { readGeneralNames } from '../names/decode.ts'
 import { decodePem } from '../pem/index.ts'
@@ -160,6 +160,10 @@ function readParts(der: Uint8Array): { parts: CertificateParts; signatureUsable:
 export function loadCertificate(der: Uint8Array, field: string, info?: CertificateInfo): ChainCert {
   try {
     const { parts, signatureUsable } = readParts(der)
+    // The full strict reading (every extension decoded) happens here, before any path is tried: a certificate that
+    // parseCertificate would refuse never takes part, so a path that passes every check can always be reported.
+    // One whose signature BIT STRING is unusable is spared: it can never pass (PKITS 4.1.2 wants signature_invalid).
+    const parsed = info ?? (signatureUsable ? parseCertificate(der) : undefined)
     const ext = parts.extensions
     const subjectKey = nameKey(parts.subject)
     const issuerKey = nameKey(parts.issuer)
@@ -175,7 +179,7 @@ export function loadCertificate(der: Uint8Array, field: string, info?: Certifica
     }
     return {
       parts,
-      ...(info ? { info } : {}),
+      ...(parsed ? { info: parsed } : {}),
       derKey: toHex(der),
       subjectKey,
       issuerKey,
@@ -205,10 +209,25 @@ export function loadCertificate(der: Uint8Array, field: string, info?: Certifica
  *
  * @example
  * if (await signatureProblem(crypto, leaf, intermediate)) console.log('not this issuer')
+ * await signatureProblem(crypto, legacyLeaf, legacyCa, true) // SHA-1 accepted
  */
-export async function signatureProblem(crypto: Crypto, child: ChainCert, issuer: ChainCert): Promise<PkiError | null> {
+export async function signatureProblem(
+  crypto: Crypto,
+  child: ChainCert,
+  issuer: ChainCert,
+  allowSha1 = false,
+): Promise<PkiError | null> {
   if (!child.signatureUsable) return new PkiSignatureError('the signatureValue BIT STRING has unused bits')
   try {
+    // Browsers refuse SHA-1 signatures (collisions are practical since SHAttered, 2017) and RSA keys under 2048
+    // bits (CA/B Forum BR 6.1.5); so do we, SHA-1 only unless the caller opts in for a legacy chain.
+    if (!allowSha1 && signatureAlgorithmOf(child.parts.signatureAlgorithm).hash === 'SHA-1') {
+      return new PkiSignatureError('SHA-1 signatures are refused (allowSha1 accepts them for a legacy chain)')
+    }
+    const { modulusLength } = describeSpki(issuer.parts.spki).publicKey
+    if (modulusLength !== undefined && modulusLength < 2048) {
+      return new PkiSignatureError(`an RSA key of ${modulusLength} bits is too weak (2048 at least)`)
+    }
     const { spki } = issuer.parts
     await verifySignature(crypto, spki, child.parts.signatureAlgorithm, child.parts.tbs, child.parts.signature)
     return null

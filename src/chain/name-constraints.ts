@@ -7,6 +7,7 @@ import type { NameConstraints } from '../cert/types.ts'
 import { OID } from '../der/oid.ts'
 import { children, type DerNode, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { PkiFormatError } from '../errors.ts'
+import { fromLatin1 } from '../lib/bytes.ts'
 import { type NameEntry, readName, subjectFields } from '../names/decode.ts'
 import { normalizeDnsName } from '../names/dns.ts'
 import { formatIp } from '../names/ip.ts'
@@ -32,7 +33,16 @@ export interface DecodedNameConstraints {
 
 function ascii(node: DerNode): string {
   if (node.content.some((b) => b > 0x7f)) throw new PkiFormatError('non-ASCII name constraint')
-  return String.fromCharCode(...node.content).toLowerCase()
+  return fromLatin1(node.content)
+}
+
+/**
+ * An rfc822Name constraint as compared: a mailbox keeps its local part as written (RFC 5321 2.4: local parts may be
+ * case-sensitive) with the host lower-cased; a host or domain constraint is lower-cased whole.
+ */
+function emailConstraint(text: string): string {
+  const at = text.lastIndexOf('@')
+  return at < 0 ? text.toLowerCase() : `${text.slice(0, at)}@${text.slice(at + 1).toLowerCase()}`
 }
 
 function readSubtrees(node: DerNode): Subtree[] {
@@ -47,11 +57,11 @@ function readSubtrees(node: DerNode): Subtree[] {
     }
     switch (base.tag) {
       case 0x81:
-        return { type: 'email', value: ascii(base) }
+        return { type: 'email', value: emailConstraint(ascii(base)) }
       case 0x82:
-        return { type: 'dns', value: ascii(base) }
+        return { type: 'dns', value: ascii(base).toLowerCase() }
       case 0x86:
-        return { type: 'uri', value: ascii(base) }
+        return { type: 'uri', value: ascii(base).toLowerCase() }
       case 0x87: {
         const n = base.content.length
         if (n !== 8 && n !== 32) throw new PkiFormatError('an iPAddress constraint is 8 or 32 octets')
@@ -130,7 +140,7 @@ function emailMatches(mailbox: string, constraint: string): boolean {
   // RFC 5280 4.2.1.10: a mailbox, a host (that host only) or a domain with a leading period (any host below it).
   if (constraint.includes('@')) {
     const c = constraint.lastIndexOf('@')
-    return local === constraint.slice(0, c) && host === constraint.slice(c + 1).toLowerCase()
+    return local === constraint.slice(0, c) && host === constraint.slice(c + 1)
   }
   return constraint.startsWith('.') ? host.endsWith(constraint) : host === constraint
 }
@@ -186,13 +196,23 @@ export function findViolation(nc: DecodedNameConstraints, names: ConstrainedName
   // RFC 5280 4.2.1.10: an emailAddress in the subject is an rfc822Name for constraint purposes. A common name that
   // reads as a host name is held to the DNS constraints too, as OpenSSL and browsers do, so a constrained CA cannot
   // name a host outside its subtrees through the subject.
+  // Fail closed: a subject value we cannot read as text (an unusual string type) cannot be compared, so where the
+  // CA constrains that kind of name it counts as outside the constraints rather than slipping past them.
+  const opaque = names.subject.find((e) => e.opaque)
+  if (opaque) {
+    const kind = opaque.oid === OID.emailAddress ? 'email' : 'dir'
+    if ([...nc.permitted, ...nc.excluded].some((t) => t.type === kind)) {
+      return { reason: 'name_not_permitted', kind, name: opaque.value }
+    }
+  }
   const emails = [...names.emails, ...names.subject.filter((e) => e.oid === OID.emailAddress).map((e) => e.value)]
   const hostCns = names.subject.flatMap((e) => {
     if (e.oid !== OID.commonName || !e.value.includes('.')) return []
     const host = normalizeDnsName(e.value, { wildcard: true })
     return host ? [host] : []
   })
-  const dnsNames = [...names.dnsNames, ...hostCns.filter((h) => !names.dnsNames.includes(h))]
+  const sanDns = new Set(names.dnsNames)
+  const dnsNames = [...names.dnsNames, ...hostCns.filter((h) => !sanDns.has(h))]
   // RFC 5280 4.2.1.10: directoryName constraints apply to the subject (when not empty) and to SAN directoryNames.
   const dirNames = [
     ...(names.subject.length > 0

@@ -4,13 +4,11 @@
  * string type encodes them (PrintableString, UTF8String, ...). A name is reduced once to a canonical key, so that
  * equality and the directoryName subtree test (a prefix of RDNs, RFC 5280 4.2.1.10) are string comparisons.
  */
-import { type DerNode, readOid, readSingle, readString, sequenceOf } from '../der/reader.ts'
+import { type DerNode, isStringTag, readOid, readSingle, readString, sequenceOf } from '../der/reader.ts'
 import { toHex } from '../lib/bytes.ts'
 import type { NameEntry } from '../names/decode.ts'
 
 /** The string types of a DirectoryString and the other character strings names carry (X.680 41). */
-const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1e])
-const UNIVERSAL_STRING = 0x1c
 
 // RFC 4518 2.2: code points mapped to nothing (controls other than the spacing ones, soft hyphen, joiners,
 // variation selectors, object replacement) and to a space (tab, line breaks, NEL, the Unicode space separators).
@@ -62,28 +60,16 @@ export function prepareString(value: string): string {
   return mapped.toUpperCase().toLowerCase().normalize('NFKC').trim().replace(/ +/g, ' ')
 }
 
-function universalString(content: Uint8Array): string | null {
-  if (content.length % 4) return null
-  let s = ''
-  for (let i = 0; i < content.length; i += 4) {
-    const cp = (((content[i] as number) << 24) | ((content[i + 1] as number) << 16)) >>> 0
-    const code = cp + (((content[i + 2] as number) << 8) | (content[i + 3] as number))
-    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null
-    s += String.fromCodePoint(code)
-  }
-  return s
-}
-
 /** One AttributeTypeAndValue as compared: the type, and the prepared string or, for any other value, its DER. */
 function attributeKey(type: string, value: DerNode): string {
   let text: string | null = null
-  if (STRING_TAGS.has(value.tag)) {
+  if (isStringTag(value.tag)) {
     try {
       text = readString(value)
     } catch {
       text = null
     }
-  } else if (value.tag === UNIVERSAL_STRING) text = universalString(value.content)
+  }
   return text === null ? `${type}#${toHex(value.bytes)}` : `${type}=${prepareString(text)}`
 }
 

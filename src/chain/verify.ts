@@ -43,6 +43,8 @@ export interface VerifyChainOptions extends BuildChainOptions {
   ip?: string
   /** Extended key usages the whole chain must allow, every one of them: names or OIDs. */
   usage?: (ExtendedKeyUsageName | (string & {}))[]
+  /** Accept SHA-1 signatures (legacy chains); refused by default, as browsers do. RSA keys under 2048 bits never are. */
+  allowSha1?: boolean
   crypto?: Crypto
 }
 
@@ -131,7 +133,15 @@ function better(a: Progress, b: Progress): boolean {
 export async function verifyChain(leaf: CertInput, o: VerifyChainOptions): Promise<VerifiedChain> {
   const inputs = readChainInputs(leaf, o)
   const purpose = readPurpose(o)
-  const run: Run = { crypto: resolveCrypto(o.crypto), links: new Map(), signatures: 0, best: null, stoppedBy: null }
+  if (o.allowSha1 !== undefined && typeof o.allowSha1 !== 'boolean') throw new TypeError('allowSha1 must be a boolean')
+  const run: Run = {
+    crypto: resolveCrypto(o.crypto),
+    allowSha1: o.allowSha1 === true,
+    links: new Map(),
+    signatures: 0,
+    best: null,
+    stoppedBy: null,
+  }
   const search = searchPaths(inputs.leaf, inputs.pool, {
     maxDepth: inputs.maxDepth,
     // Among issuers equally likely by key identifier, valid ones first.
@@ -169,6 +179,7 @@ export async function verifyChain(leaf: CertInput, o: VerifyChainOptions): Promi
 /** The state of one verifyChain call: signatures checked (cached per link), the best failure, why it stopped. */
 interface Run {
   crypto: Crypto
+  allowSha1: boolean
   links: Map<ChainCert, Map<ChainCert, PkiError | null>>
   signatures: number
   best: { error: PkiChainError; progress: Progress } | null
@@ -195,7 +206,7 @@ async function linkHolds(run: Run, path: readonly ChainCert[], issuer: ChainCert
       return null
     }
     run.signatures++
-    problem = await signatureProblem(run.crypto, child, issuer)
+    problem = await signatureProblem(run.crypto, child, issuer, run.allowSha1)
     known.set(issuer, problem)
   }
   if (problem === null) return true

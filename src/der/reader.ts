@@ -212,11 +212,11 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const PRINTABLE = /^[A-Za-z0-9 '()*+,\-./:=?]*$/
 
 /** The universal tags {@link readString} decodes. */
-const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1c, 0x1e])
+const STRING_TAGS = new Set([0x0c, 0x12, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e])
 
 /**
- * Whether `tag` is a string type {@link readString} decodes (UTF8String, PrintableString, TeletexString,
- * IA5String, UniversalString, BMPString).
+ * Whether `tag` is a string type {@link readString} decodes (UTF8String, NumericString, PrintableString,
+ * TeletexString, IA5String, VisibleString, UniversalString, BMPString).
  *
  * @example
  * isStringTag(0x0c) // true
@@ -240,7 +240,7 @@ function decodeUtf16or32(content: Uint8Array, width: 2 | 4, what: string): strin
 
 /**
  * Decodes a text string value: UTF8String (strict UTF-8), PrintableString (its X.680 alphabet, plus `*`),
- * IA5String (ASCII), TeletexString (read as Latin-1, as OpenSSL and BoringSSL do), BMPString (UCS-2 big-endian),
+ * IA5String (ASCII), NumericString (digits and space), VisibleString (printable ASCII), TeletexString (read as Latin-1, as OpenSSL and BoringSSL do), BMPString (UCS-2 big-endian),
  * UniversalString (UCS-4 big-endian). PkiFormatError for other tags or malformed content.
  *
  * @example
@@ -262,6 +262,16 @@ export function readString(node: DerNode): string {
     }
     case 0x16:
       if (c.some((b) => b > 0x7f)) throw new PkiFormatError('DER: non-ASCII octet in an IA5String')
+      return fromLatin1(c)
+    // NumericString and VisibleString are rare in names, but a reader that kept them opaque would let a subject
+    // slip past a directoryName or e-mail constraint by its string type (RFC 5280 7.1 compares values, not types).
+    case 0x12:
+      if (c.some((b) => b !== 0x20 && (b < 0x30 || b > 0x39)))
+        throw new PkiFormatError('DER: a NumericString holds a non-digit')
+      return fromLatin1(c)
+    case 0x1a:
+      if (c.some((b) => b < 0x20 || b > 0x7e))
+        throw new PkiFormatError('DER: a VisibleString holds a non-printing octet')
       return fromLatin1(c)
     case 0x14:
       return fromLatin1(c)

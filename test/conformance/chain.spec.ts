@@ -6,11 +6,12 @@
  */
 import { OID, oid } from '../../src/der/oid.ts'
 import { children, type DerNode, readSingle } from '../../src/der/reader.ts'
-import { contextTag, integer, nullValue, sequence } from '../../src/der/writer.ts'
+import { contextTag, integer, nullValue, sequence, setOf } from '../../src/der/writer.ts'
 import {
   type ChainFailureReason,
   createRootCa,
   createSubordinateCa,
+  generateKeyPair,
   getCaCsr,
   importCaCertificate,
   issueCertificate,
@@ -22,6 +23,7 @@ import {
 import type { KeyTypeSpec } from '../../src/keys/types.ts'
 import { deepEqual, equal, ok, rejects } from '../assert.ts'
 import { suite } from '../harness.ts'
+import { signingContextForTests } from './ca-helpers.ts'
 import { buildHierarchy, craftCertificate, DAY, type NodeSpec, nameDer, tamper } from './chain-helpers.ts'
 
 const ROOT: NodeSpec = { id: 'root', api: true }
@@ -573,22 +575,74 @@ export default suite('chain', (test) => {
     }
   })
 
-  test('RSA PKCS#1 v1.5 with SHA-1 still verifies (legacy chains), as does every SHA-2', async () => {
-    // Covered for SHA-256 by the RSA2048 case above; here the hash comes from the signature algorithm.
-    const keys = (await crypto.subtle.generateKey(
+  test('SHA-1 signatures are refused unless allowSha1; RSA keys under 2048 bits always', async () => {
+    const sha1Keys = (await crypto.subtle.generateKey(
       { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-1' },
       false,
       ['sign', 'verify'],
     )) as CryptoKeyPair
-    const spec = {
+    const sha1Spec = {
       signatureAlgorithm: sequence(oid(OID.sha1WithRSAEncryption), nullValue()),
       sign: { name: 'RSASSA-PKCS1-v1_5' },
     } as unknown as KeyTypeSpec
     const name = nameDer('SHA-1 Root')
-    const signer = { name, keyId: new Uint8Array(20), privateKey: keys.privateKey, publicKey: keys.publicKey, spec }
-    const root = await craftCertificate(signer, { subject: name, publicKey: keys.publicKey, isCa: true })
-    const { chain } = await verifyChain(root, { roots: [root] })
+    const signer = {
+      name,
+      keyId: new Uint8Array(20),
+      privateKey: sha1Keys.privateKey,
+      publicKey: sha1Keys.publicKey,
+      spec: sha1Spec,
+    }
+    const root = await craftCertificate(signer, {
+      subject: name,
+      publicKey: sha1Keys.publicKey,
+      isCa: true,
+      keyUsage: ['keyCertSign'],
+    })
+    const leafKeys = await generateKeyPair('EC256')
+    const leaf = await craftCertificate(signer, {
+      subject: 'SHA-1 leaf',
+      publicKey: leafKeys.publicKey,
+      dnsNames: ['sha1.example'],
+    })
+    await rejects(verifyChain(leaf, { roots: [root] }), {
+      code: 'ERR_PKI_CHAIN',
+      reason: 'signature_invalid',
+      depth: 0,
+    })
+    const { chain } = await verifyChain(leaf, { roots: [root], allowSha1: true })
     equal(chain[0]?.signatureAlgorithm, 'sha1WithRSAEncryption')
+    await rejects(verifyChain(leaf, { roots: [root], allowSha1: 'yes' as never }), { name: 'TypeError' } as never)
+
+    const weak = (await crypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: Uint8Array.of(1, 0, 1), hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair
+    const weakSpec = {
+      signatureAlgorithm: sequence(oid(OID.sha256WithRSAEncryption), nullValue()),
+      sign: { name: 'RSASSA-PKCS1-v1_5' },
+    } as unknown as KeyTypeSpec
+    const weakName = nameDer('RSA-1024 Root')
+    const weakSigner = {
+      name: weakName,
+      keyId: new Uint8Array(20),
+      privateKey: weak.privateKey,
+      publicKey: weak.publicKey,
+      spec: weakSpec,
+    }
+    const weakRoot = await craftCertificate(weakSigner, {
+      subject: weakName,
+      publicKey: weak.publicKey,
+      isCa: true,
+      keyUsage: ['keyCertSign'],
+    })
+    const weakLeaf = await craftCertificate(weakSigner, { subject: 'weak leaf', publicKey: leafKeys.publicKey })
+    await rejects(verifyChain(weakLeaf, { roots: [weakRoot], allowSha1: true }), {
+      code: 'ERR_PKI_CHAIN',
+      reason: 'signature_invalid',
+      depth: 0,
+    })
   })
 
   test('bad options are TypeErrors or PkiArgumentErrors; malformed certificates PkiFormatErrors', async () => {
@@ -622,5 +676,31 @@ export default suite('chain', (test) => {
       intermediates: [pem('sub') + pem('root')],
     })
     equal(chain.length, 3)
+  })
+
+  test('e-mail local parts compare exactly, and unusual string types cannot slip past constraints', async () => {
+    const root = await createRootCa({
+      subject: { commonName: 'Mail Root' },
+      nameConstraints: { excludedEmails: ['Bob@bad.example'], excludedDirectoryNames: [{ organization: 'Bad' }] },
+    })
+    const { signer } = await signingContextForTests(root)
+    const keys = await generateKeyPair('EC256')
+    const roots = [root.certificate as string]
+    const bob = await craftCertificate(signer, {
+      subject: 'Bob',
+      publicKey: keys.publicKey,
+      emails: ['Bob@bad.example'],
+    })
+    await rejects(verifyChain(bob, { roots }), { code: 'ERR_PKI_CHAIN', reason: 'name_excluded', depth: 0 })
+    const lower = await craftCertificate(signer, {
+      subject: 'bob',
+      publicKey: keys.publicKey,
+      emails: ['bob@bad.example'],
+    })
+    await verifyChain(lower, { roots })
+    // O=Bad as a VisibleString (0x1a): the same name under RFC 5280 7.1, so the same exclusion.
+    const visible = sequence(setOf([sequence(oid(OID.organization), Uint8Array.of(0x1a, 3, 0x42, 0x61, 0x64))]))
+    const badOrg = await craftCertificate(signer, { subject: visible, publicKey: keys.publicKey })
+    await rejects(verifyChain(badOrg, { roots }), { code: 'ERR_PKI_CHAIN', reason: 'name_excluded', depth: 0 })
   })
 })
