@@ -91,9 +91,13 @@ export async function importPrivateKey(
   }
   const crypto = resolveCrypto(o.crypto)
   const material = await toPkcs8OrJwk(crypto, input, o.passphrase)
-  let params: Algorithm
-  let withPublic: CryptoKey
+  let privateKey: CryptoKey
+  let publicKey: CryptoKey
+  // Every WebCrypto call is inside: Deno's importKey('pkcs8') accepts a malformed inner key (an ECPrivateKey that is
+  // not a SEQUENCE) and only exportKey finds out, with an OperationError; that is bad input too, not a crash.
   try {
+    let params: Algorithm
+    let withPublic: CryptoKey
     if (material instanceof Uint8Array) {
       params = pkcs8ImportParams(material)
       // Imported once as extractable only to read the public half as a JWK: WebCrypto has no "public key of"
@@ -103,19 +107,19 @@ export async function importPrivateKey(
       params = jwkImportParams(material)
       withPublic = await crypto.subtle.importKey('jwk', material, params, true, ['sign'])
     }
+    const jwk = await crypto.subtle.exportKey('jwk', withPublic)
+    const extractable = o.extractable === true
+    privateKey =
+      material instanceof Uint8Array
+        ? await crypto.subtle.importKey('pkcs8', bufferSource(material), params, extractable, ['sign'])
+        : await crypto.subtle.importKey('jwk', material, params, extractable, ['sign'])
+    for (const member of PRIVATE_JWK_MEMBERS) delete jwk[member]
+    jwk.key_ops = ['verify']
+    publicKey = await crypto.subtle.importKey('jwk', jwk, params, true, ['verify'])
   } catch (e) {
     if (e instanceof PkiFormatError || e instanceof PkiNotSupportedError) throw e
     throw new PkiFormatError('the private key cannot be imported', { cause: e })
   }
-  const jwk = await crypto.subtle.exportKey('jwk', withPublic)
-  const extractable = o.extractable === true
-  const privateKey =
-    material instanceof Uint8Array
-      ? await crypto.subtle.importKey('pkcs8', bufferSource(material), params, extractable, ['sign'])
-      : await crypto.subtle.importKey('jwk', material, params, extractable, ['sign'])
-  for (const member of PRIVATE_JWK_MEMBERS) delete jwk[member]
-  jwk.key_ops = ['verify']
-  const publicKey = await crypto.subtle.importKey('jwk', jwk, params, true, ['verify'])
   keyTypeOf(privateKey)
   return { privateKey, publicKey }
 }

@@ -77,6 +77,13 @@ async function bundle(): Promise<Bundle> {
     sourcemap: 'external',
     write: false,
     logLevel: 'silent',
+    // The fuzz suite's settings (test/conformance/fuzz.spec.ts): a page has no environment, so they go in the bundle.
+    define: {
+      'globalThis.PKI_FUZZ_ENV': JSON.stringify({
+        PKI_FUZZ_RUNS: process.env.PKI_FUZZ_RUNS,
+        PKI_FUZZ_SEED: process.env.PKI_FUZZ_SEED,
+      }),
+    },
   })
   const script = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text
   const map = result.outputFiles.find((f) => f.path.endsWith('.js.map'))?.text
@@ -162,6 +169,8 @@ async function runInChromium(): Promise<Run> {
     const page = await browser.newPage()
     page.on('console', (message) => {
       if (message.type() === 'error') run.problems.push(`console.error: ${message.text()}`)
+      // What a suite logs on purpose (the fuzz suite's seed and counts) shows as it would on Node and Deno.
+      else if (message.type() === 'log') console.log(`[chromium] ${message.text()}`)
     })
     page.on('pageerror', (error) => run.problems.push(`uncaught exception: ${error.stack ?? error.message}`))
     page.on('crash', () => run.problems.push('the page crashed'))

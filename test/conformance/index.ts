@@ -15,6 +15,7 @@ import describe from './describe.spec.ts'
 import dn from './dn.spec.ts'
 import ecdsa from './ecdsa.spec.ts'
 import errors from './errors.spec.ts'
+import fuzz from './fuzz.spec.ts'
 import inspect from './inspect.spec.ts'
 import keys from './keys.spec.ts'
 import names from './names.spec.ts'
@@ -39,4 +40,5 @@ export const suites: Suite[] = [
   chain,
   chainBuild,
   chainPkits,
+  fuzz,
 ]

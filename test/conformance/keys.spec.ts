@@ -250,6 +250,17 @@ export default suite('keys', (test) => {
     await rejects(importPrivateKey(42 as unknown as string), { name: 'TypeError' } as never)
   })
 
+  test('a PKCS#8 whose inner key is not a SEQUENCE is a format error (Deno imports it and fails on export)', async () => {
+    const keys = await generateKeyPair('EC256', { extractable: true })
+    const der = (await exportPrivateKey(keys.privateKey, { format: 'der' })).slice()
+    // PrivateKeyInfo: ... OCTET STRING { ECPrivateKey SEQUENCE }; found by the fuzz suite, the SEQUENCE tag zeroed.
+    const [, , privateKey] = sequenceOf(readSingle(der), 3, 5) as [DerNode, DerNode, DerNode]
+    const inner = privateKey.content.byteOffset - der.byteOffset
+    equal(der[inner], 0x30)
+    der[inner] = 0x00
+    await rejects(importPrivateKey(der), { code: 'ERR_PKI_FORMAT' })
+  })
+
   test('a JWK marked non-extractable by its exporter still imports', async () => {
     const keys = await generateKeyPair('EC256', { extractable: true })
     const jwk = { ...(await exportPrivateKey(keys.privateKey, { format: 'jwk' })), ext: false, key_ops: ['sign'] }
