@@ -89,3 +89,7 @@ export type { CheckedSubject, NameAttribute, X509Parameters } from './names/inde
 export { checkX509Parameters, formatIp, normalizeDnsName, parseIp } from './names/index.ts'
 export type { PemBlock } from './pem/index.ts'
 export { decodePem, encodePem } from './pem/index.ts'
+export type { ExportPkcs12Options } from './pkcs12/export.ts'
+export { exportPkcs12 } from './pkcs12/export.ts'
+export type { ImportPkcs12Options, Pkcs12Contents } from './pkcs12/import.ts'
+export { importPkcs12 } from './pkcs12/import.ts'

@@ -2,7 +2,7 @@
  * A small DER writer (X.690 section 10): every function returns the complete encoding of one value, so building a
  * structure is plain nesting of calls. This is the only code that creates DER in pocket-ca (DESIGN.md principle 2).
  */
-import { concatBytes, utf8 } from '../lib/bytes.ts'
+import { concatBytes, utf8, utf16be } from '../lib/bytes.ts'
 
 /** Universal tags used by the writer (X.680 section 8.4). */
 export const TAG = {
@@ -216,4 +216,15 @@ export function utf8String(text: string): Uint8Array {
  */
 export function printableString(text: string): Uint8Array {
   return tlv(TAG.PRINTABLE_STRING, utf8(text))
+}
+
+/**
+ * BMPString (UCS-2 big-endian, X.680 41); the caller has checked that every character lies in the Basic
+ * Multilingual Plane (no surrogates), as PKCS#9 friendlyName wants it (RFC 2985 5.5.1).
+ *
+ * @example
+ * bmpString('é') // 1E 02 00 E9
+ */
+export function bmpString(text: string): Uint8Array {
+  return tlv(TAG.BMP_STRING, utf16be(text))
 }

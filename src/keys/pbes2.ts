@@ -40,6 +40,29 @@ async function deriveAesKey(
 }
 
 /**
+ * Encrypts arbitrary bytes with PBES2 (RFC 8018 section 6.2) in the OpenSSL 3 default form: PBKDF2-HMAC-SHA256 with
+ * a fresh 16-octet salt, AES-256-CBC with a fresh IV. Returns the AlgorithmIdentifier (DER) and the ciphertext, the
+ * two parts both EncryptedPrivateKeyInfo (RFC 5958) and PKCS#12 EncryptedContentInfo (RFC 7292 section 4.1) hold.
+ *
+ * @example
+ * const { algorithm, encrypted } = await pbes2Encrypt(crypto, bytes, 'correct horse', 2048)
+ */
+export async function pbes2Encrypt(
+  crypto: Crypto,
+  data: Uint8Array,
+  passphrase: string,
+  iterations: number,
+): Promise<{ algorithm: Uint8Array; encrypted: Uint8Array }> {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  const iv = crypto.getRandomValues(new Uint8Array(16))
+  const key = await deriveAesKey(crypto, passphrase, salt, iterations, 'SHA-256', 256)
+  const encrypted = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, bufferSource(data)))
+  const pbkdf2Params = sequence(octetString(salt), integer(iterations), sequence(oid(OID.hmacWithSHA256), nullValue()))
+  const pbes2Params = sequence(sequence(oid(OID.pbkdf2), pbkdf2Params), sequence(oid(OID.aes256Cbc), octetString(iv)))
+  return { algorithm: sequence(oid(OID.pbes2), pbes2Params), encrypted }
+}
+
+/**
  * Encrypts a PKCS#8 PrivateKeyInfo into an EncryptedPrivateKeyInfo (DER).
  *
  * @example
@@ -51,13 +74,8 @@ export async function encryptPkcs8(
   passphrase: string,
   iterations: number,
 ): Promise<Uint8Array> {
-  const salt = crypto.getRandomValues(new Uint8Array(16))
-  const iv = crypto.getRandomValues(new Uint8Array(16))
-  const key = await deriveAesKey(crypto, passphrase, salt, iterations, 'SHA-256', 256)
-  const encrypted = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, bufferSource(pkcs8)))
-  const pbkdf2Params = sequence(octetString(salt), integer(iterations), sequence(oid(OID.hmacWithSHA256), nullValue()))
-  const pbes2Params = sequence(sequence(oid(OID.pbkdf2), pbkdf2Params), sequence(oid(OID.aes256Cbc), octetString(iv)))
-  return sequence(sequence(oid(OID.pbes2), pbes2Params), octetString(encrypted))
+  const { algorithm, encrypted } = await pbes2Encrypt(crypto, pkcs8, passphrase, iterations)
+  return sequence(algorithm, octetString(encrypted))
 }
 
 interface Pbes2Parameters {
@@ -66,11 +84,9 @@ interface Pbes2Parameters {
   hash: string
   bits: number
   iv: Uint8Array
-  encrypted: Uint8Array
 }
 
-function readPbes2(der: Uint8Array): Pbes2Parameters {
-  const [algorithm, data] = sequenceOf(readSingle(der), 2) as [DerNode, DerNode]
+function readPbes2(algorithm: DerNode): Pbes2Parameters {
   const [scheme, params] = sequenceOf(algorithm, 2) as [DerNode, DerNode]
   if (readOid(scheme) !== OID.pbes2) throw new PkiFormatError('only PBES2-encrypted private keys are supported')
   const [kdf, cipher] = sequenceOf(params, 2) as [DerNode, DerNode]
@@ -101,7 +117,7 @@ function readPbes2(der: Uint8Array): Pbes2Parameters {
     throw new PkiFormatError('PBKDF2 key length does not fit the cipher')
   if (iterations < 1 || iterations > MAX_ITERATIONS)
     throw new PkiFormatError(`PBKDF2 iteration count ${iterations} out of range`)
-  return { salt, iterations, hash, bits, iv, encrypted: readOctetString(data) }
+  return { salt, iterations, hash, bits, iv }
 }
 
 /**
@@ -124,15 +140,21 @@ export function isEncryptedPkcs8(der: Uint8Array): boolean {
 }
 
 /**
- * Decrypts an EncryptedPrivateKeyInfo to the PKCS#8 PrivateKeyInfo it holds. A wrong passphrase (or a damaged
- * ciphertext, which CBC cannot tell apart) is a PkiArgumentError on the field `passphrase`; a PBKDF2 hash or AES
- * key size this runtime's WebCrypto refuses (Chromium has no 192-bit AES) a PkiNotSupportedError.
+ * Decrypts PBES2 ciphertext (RFC 8018 section 6.2) given its AlgorithmIdentifier node, expecting the plaintext to be
+ * one DER SEQUENCE (a PrivateKeyInfo, or PKCS#12 SafeContents). A wrong passphrase (or a damaged ciphertext, which
+ * CBC cannot tell apart) is a PkiArgumentError on the field `passphrase`; a PBKDF2 hash or AES key size this
+ * runtime's WebCrypto refuses (Chromium has no 192-bit AES) a PkiNotSupportedError.
  *
  * @example
- * const pkcs8 = await decryptPkcs8(crypto, encryptedDer, 'correct horse')
+ * const plain = await pbes2Decrypt(crypto, algorithmNode, ciphertext, 'correct horse')
  */
-export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: string): Promise<Uint8Array> {
-  const p = readPbes2(der)
+export async function pbes2Decrypt(
+  crypto: Crypto,
+  algorithm: DerNode,
+  encrypted: Uint8Array,
+  passphrase: string,
+): Promise<Uint8Array> {
+  const p = readPbes2(algorithm)
   let key: CryptoKey
   try {
     // Deriving the key never depends on the passphrase being right, so a failure here is the runtime's refusal.
@@ -145,7 +167,7 @@ export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: 
   let plain: Uint8Array
   try {
     plain = new Uint8Array(
-      await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bufferSource(p.iv) }, key, bufferSource(p.encrypted)),
+      await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bufferSource(p.iv) }, key, bufferSource(encrypted)),
     )
     readSingle(plain, 0x30)
   } catch (e) {
@@ -154,4 +176,15 @@ export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: 
     })
   }
   return plain
+}
+
+/**
+ * Decrypts an EncryptedPrivateKeyInfo to the PKCS#8 PrivateKeyInfo it holds; errors as {@link pbes2Decrypt}.
+ *
+ * @example
+ * const pkcs8 = await decryptPkcs8(crypto, encryptedDer, 'correct horse')
+ */
+export async function decryptPkcs8(crypto: Crypto, der: Uint8Array, passphrase: string): Promise<Uint8Array> {
+  const [algorithm, data] = sequenceOf(readSingle(der), 2) as [DerNode, DerNode]
+  return pbes2Decrypt(crypto, algorithm, readOctetString(data), passphrase)
 }

@@ -159,3 +159,20 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes)
 }
+
+/**
+ * UTF-16 big-endian code units of a string, as PKCS#12 writes passwords and BMPString holds text (RFC 7292
+ * appendix B.1); characters past U+FFFF become surrogate pairs, as OpenSSL's OPENSSL_utf82uni makes them.
+ *
+ * @example
+ * utf16be('é') // Uint8Array [0x00, 0xe9]
+ */
+export function utf16be(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2)
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    out[i * 2] = unit >> 8
+    out[i * 2 + 1] = unit & 0xff
+  }
+  return out
+}

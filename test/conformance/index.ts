@@ -20,6 +20,7 @@ import inspect from './inspect.spec.ts'
 import keys from './keys.spec.ts'
 import names from './names.spec.ts'
 import pem from './pem.spec.ts'
+import pkcs12 from './pkcs12.spec.ts'
 import sha from './sha.spec.ts'
 
 export const suites: Suite[] = [
@@ -41,4 +42,5 @@ export const suites: Suite[] = [
   chainBuild,
   chainPkits,
   fuzz,
+  pkcs12,
 ]
