@@ -1,7 +1,17 @@
 import { readBasicConstraints, readCertificate, readExtKeyUsage, readKeyUsageBits } from '../../src/cert/read.ts'
+import { ecdsaRawToDer } from '../../src/der/ecdsa.ts'
 import { OID, oid } from '../../src/der/oid.ts'
-import { readSingle } from '../../src/der/reader.ts'
-import { bitString, boolean, contextTag, integer, octetString, sequence, setOf } from '../../src/der/writer.ts'
+import {
+  bitString,
+  boolean,
+  contextTag,
+  integer,
+  namedBits,
+  octetString,
+  sequence,
+  setOf,
+  utf8String,
+} from '../../src/der/writer.ts'
 import {
   type CertificateAuthority,
   createCsr,
@@ -54,13 +64,18 @@ async function hierarchy(rootType: KeyType = 'EC256', subType: KeyType = 'EC256'
   return { root, pending, sub }
 }
 
-/** A CSR asking for basicConstraints CA:TRUE (and optionally an unknown critical extension), signed for real. */
+/**
+ * A CSR asking for CA:TRUE, keyCertSign and the codeSigning usage (and optionally an unknown critical extension),
+ * signed for real.
+ */
 async function csrAsking(keys: CryptoKeyPair, unknownCritical = false): Promise<string> {
   const spec = KEY_TYPE_SPECS.EC256
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
-  const subject = sequence(setOf([sequence(oid(OID.commonName), readSingle(encodeUtf8('wants.example')).bytes)]))
+  const subject = sequence(setOf([sequence(oid(OID.commonName), utf8String('wants.example'))]))
   const extensions = [
     sequence(oid(OID.basicConstraints), boolean(true), octetString(sequence(boolean(true)))),
+    sequence(oid(OID.keyUsage), boolean(true), octetString(namedBits([5, 6]))),
+    sequence(oid(OID.extKeyUsage), octetString(sequence(oid('1.3.6.1.5.5.7.3.3')))),
     sequence(
       oid(OID.subjectAltName),
       octetString(sequence(contextTag(2, false, new TextEncoder().encode('wants.example')))),
@@ -70,13 +85,7 @@ async function csrAsking(keys: CryptoKeyPair, unknownCritical = false): Promise<
   const attribute = sequence(oid(OID.extensionRequest), setOf([sequence(...extensions)]))
   const info = sequence(integer(0), subject, spki, contextTag(0, true, attribute))
   const raw = new Uint8Array(await crypto.subtle.sign(spec.sign, keys.privateKey, bufferSource(info)))
-  const { ecdsaRawToDer } = await import('../../src/der/ecdsa.ts')
   return encodePem('CERTIFICATE REQUEST', sequence(info, spec.signatureAlgorithm, bitString(ecdsaRawToDer(raw, 32))))
-}
-
-function encodeUtf8(text: string): Uint8Array {
-  const bytes = new TextEncoder().encode(text)
-  return Uint8Array.from([0x0c, bytes.length, ...bytes])
 }
 
 export default suite('ca', (test) => {
@@ -137,10 +146,17 @@ export default suite('ca', (test) => {
 
     const keys = await generateKeyPair('EC256')
     const asked = await signCsr(sub, await csrAsking(keys))
+    const given = parts(asked.certificate)
     deepEqual(
-      readBasicConstraints(parts(asked.certificate).extensions.get(OID.basicConstraints)),
+      readBasicConstraints(given.extensions.get(OID.basicConstraints)),
       { isCa: false },
       'CA:TRUE asked, not given',
+    )
+    deepEqual([...(readKeyUsageBits(given.extensions.get(OID.keyUsage)) ?? [])], [0], 'keyCertSign asked, not given')
+    deepEqual(
+      readExtKeyUsage(given.extensions.get(OID.extKeyUsage)),
+      ['1.3.6.1.5.5.7.3.1'],
+      'codeSigning asked, not given',
     )
     await rejects(signCsr(sub, await csrAsking(keys, true)), { code: 'ERR_PKI_ARGUMENT', field: 'csr' })
     await rejects(issueCertificate(sub, { x509Parameters: { commonName: 'Not a host name' } }), {
