@@ -3,6 +3,8 @@
  * Private keys are made on the client and never leave it. Named exports only (DESIGN.md).
  */
 
+export type { ExportCaBackupOptions, ImportCaBackupOptions } from './ca/backup.ts'
+export { exportCaBackup, importCaBackup } from './ca/backup.ts'
 export type { GenerateCrlOptions } from './ca/crl.ts'
 export { generateCrl } from './ca/crl.ts'
 export type { IssueCertificateRequest, SignCsrOptions } from './ca/issue.ts'
@@ -15,6 +17,7 @@ export { createRootCa } from './ca/root.ts'
 export { disableCa, enableCa } from './ca/status.ts'
 export type { CreateSubordinateCaOptions, SignSubordinateCaOptions } from './ca/subordinate.ts'
 export { createSubordinateCa, getCaCsr, importCaCertificate, signSubordinateCa } from './ca/subordinate.ts'
+export type { StoreOption } from './ca/persist.ts'
 export type {
   CaSettings,
   CaStatus,
@@ -22,6 +25,7 @@ export type {
   IssuedCertificate,
   RevocationReason,
   Runtime,
+  SealedKey,
 } from './ca/types.ts'
 export type { CertificateInfo } from './cert/parse.ts'
 export { parseCertificate } from './cert/parse.ts'
@@ -93,3 +97,5 @@ export type { ExportPkcs12Options } from './pkcs12/export.ts'
 export { exportPkcs12 } from './pkcs12/export.ts'
 export type { ImportPkcs12Options, Pkcs12Contents } from './pkcs12/import.ts'
 export { importPkcs12 } from './pkcs12/import.ts'
+export { createMemoryStore } from './store/memory.ts'
+export type { CaState, CaStore, IssuedEntry, IssuedRecord } from './store/types.ts'

@@ -3,11 +3,13 @@ import { PROFILES, type Profile } from '../cert/profiles.ts'
 import { formatSerial, randomSerial } from '../cert/serial.ts'
 import { findViolation } from '../chain/name-constraints.ts'
 import { OID } from '../der/oid.ts'
-import { PkiArgumentError } from '../errors.ts'
+import { readSingle } from '../der/reader.ts'
+import { PkiArgumentError, PkiStorageError } from '../errors.ts'
 import { exportPrivateKey } from '../keys/export.ts'
 import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
 import type { KeyType } from '../keys/types.ts'
-import type { NameEntry } from '../names/decode.ts'
+import { type NameEntry, readRdns } from '../names/decode.ts'
+import { formatDn } from '../names/dn.ts'
 import { normalizeDnsName } from '../names/dns.ts'
 import { normalizeEmail } from '../names/email.ts'
 import { encodeName } from '../names/encode.ts'
@@ -15,7 +17,9 @@ import { parseIp } from '../names/ip.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { NameAttribute, X509Parameters } from '../names/types.ts'
 import { encodePem } from '../pem/index.ts'
+import type { CaStore } from '../store/types.ts'
 import { assertActive, assertValidAt, checkCaRecord, runtime, validity } from './options.ts'
+import { type StoreOption, storeOption } from './persist.ts'
 import { readRequest } from './request.ts'
 import { issuedSettings } from './settings.ts'
 import { type CaContext, caContext } from './signer.ts'
@@ -114,6 +118,13 @@ async function signingContext(crypto: Crypto, ca: CertificateAuthority, at: Date
   return context
 }
 
+/** How many fresh serials an issuance tries when the store's registry already has one (1 in 2^127 each). */
+const SERIAL_ATTEMPTS = 3
+
+function isTakenSerial(e: unknown): boolean {
+  return e instanceof PkiArgumentError && e.field === 'serialNo'
+}
+
 async function issue(
   crypto: Crypto,
   at: Date,
@@ -123,6 +134,7 @@ async function issue(
   profile: Profile,
   period: unknown,
   field: string,
+  store: CaStore | undefined,
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
   const { notBefore, notAfter } = validity(at, period, context.validUntil)
   const subject = applyProfile(profile, requested, field)
@@ -134,37 +146,59 @@ async function issue(
     }
   }
   const spec = PROFILES[profile]
-  const serialNumber = randomSerial(crypto)
-  const der = await createCertificate(
-    crypto,
-    {
-      serialNumber,
-      subject: encodeEntries(subject.entries),
-      notBefore,
-      notAfter,
-      publicKey: subject.spki,
-      isCa: false,
-      keyUsage: subject.keyType.startsWith('RSA') ? [...spec.keyUsage, ...spec.rsaKeyUsage] : spec.keyUsage,
-      extKeyUsage: spec.extKeyUsage,
-      dnsNames: subject.dnsNames,
-      emails: subject.emails,
-      ips: subject.ips,
-      ...issuedSettings(ca.settings),
-    },
-    context.signer,
-  )
+  const subjectDer = encodeEntries(subject.entries)
   const issuer = ca.certificate as string
-  return {
-    certificate: encodePem('CERTIFICATE', der),
-    serialNo: formatSerial(serialNumber),
-    caChain: [issuer, ...ca.chain].join(''),
-    ocspResponder: ca.settings.ocspUrl ?? '',
-    issuer,
+  for (let attempt = 1; ; attempt++) {
+    const serialNumber = randomSerial(crypto)
+    const der = await createCertificate(
+      crypto,
+      {
+        serialNumber,
+        subject: subjectDer,
+        notBefore,
+        notAfter,
+        publicKey: subject.spki,
+        isCa: false,
+        keyUsage: subject.keyType.startsWith('RSA') ? [...spec.keyUsage, ...spec.rsaKeyUsage] : spec.keyUsage,
+        extKeyUsage: spec.extKeyUsage,
+        dnsNames: subject.dnsNames,
+        emails: subject.emails,
+        ips: subject.ips,
+        ...issuedSettings(ca.settings),
+      },
+      context.signer,
+    )
+    const issued = {
+      certificate: encodePem('CERTIFICATE', der),
+      serialNo: formatSerial(serialNumber),
+      caChain: [issuer, ...ca.chain].join(''),
+      ocspResponder: ca.settings.ocspUrl ?? '',
+      issuer,
+    }
+    if (!store) return issued
+    // The registry refuses a serial it already has, atomically; a fresh serial means signing again.
+    try {
+      await store.addIssued(ca.id, {
+        serialNo: issued.serialNo,
+        certificate: issued.certificate,
+        issuedAt: notBefore.toISOString(),
+        notAfter: notAfter.toISOString(),
+        subject: formatDn(readRdns(readSingle(subjectDer))),
+      })
+      return issued
+    } catch (e) {
+      if (!isTakenSerial(e)) throw e
+      if (attempt === SERIAL_ATTEMPTS) {
+        throw new PkiStorageError(`${SERIAL_ATTEMPTS} fresh serials were all taken: is the random source broken?`, {
+          cause: e,
+        })
+      }
+    }
   }
 }
 
 /** Options of {@link issueCertificate}. */
-export interface IssueCertificateRequest extends Runtime {
+export interface IssueCertificateRequest extends Runtime, StoreOption {
   /** The new key's type (default 'EC256'). */
   keyType?: KeyType
   /** Days, 1..3650, or 'MAX' (until the CA's chain ends). Default 365. */
@@ -177,7 +211,8 @@ export interface IssueCertificateRequest extends Runtime {
 /**
  * Issues a certificate for a new key made here: the cloud CAs' "issue certificate" call. The subject key is
  * generated on this machine and returned once as PKCS#8 PEM (the caller asked for a new key); the certificate is
- * checked against the CA key before it is returned.
+ * checked against the CA key before it is returned. With `store`, it is recorded in the CA's registry first (the
+ * store refuses it, PkiStateError, if the stored CA is no longer ACTIVE), and only then returned.
  *
  * @example
  * const { certificate, privateKey, serialNo, caChain } = await issueCertificate(ca, {
@@ -194,6 +229,7 @@ export async function issueCertificate(
   keyTypeSpec(keyType)
   const profile = checkProfile(req.profile)
   const period = req.period ?? 365
+  const store = storeOption(req)
   const { crypto, at } = runtime(req)
   const context = await signingContext(crypto, ca, at)
   const entries = checked.attributes.map((a: NameAttribute) => ({ oid: a.oid, value: a.value }))
@@ -204,12 +240,22 @@ export async function issueCertificate(
 
   const keys = await generateKeyPair(keyType, { extractable: true, crypto })
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
-  const issued = await issue(crypto, at, ca, context, { ...names, spki, keyType }, profile, period, 'x509Parameters')
+  const issued = await issue(
+    crypto,
+    at,
+    ca,
+    context,
+    { ...names, spki, keyType },
+    profile,
+    period,
+    'x509Parameters',
+    store,
+  )
   return { privateKey: await exportPrivateKey(keys.privateKey, { crypto }), ...issued }
 }
 
 /** Options of {@link signCsr}. */
-export interface SignCsrOptions extends Runtime {
+export interface SignCsrOptions extends Runtime, StoreOption {
   /** Days, 1..3650, or 'MAX'. Default 365. */
   period?: number | 'MAX'
   /** Default 'tls-server'. */
@@ -218,7 +264,8 @@ export interface SignCsrOptions extends Runtime {
 
 /**
  * Signs a CSR made elsewhere (the key never comes here): verifies its signature first (PkiSignatureError), takes
- * its subject and SANs, and lets the profile, never the CSR, decide basicConstraints and key usages.
+ * its subject and SANs, and lets the profile, never the CSR, decide basicConstraints and key usages. With `store`,
+ * the certificate is recorded in the CA's registry before it is returned.
  *
  * @example
  * const { certificate, serialNo } = await signCsr(ca, csrPem, { period: 30, profile: 'tls-client' })
@@ -230,6 +277,7 @@ export async function signCsr(
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
   checkCaRecord(ca)
   const { crypto, at } = runtime(o)
+  const store = storeOption(o)
   const profile = checkProfile(o?.profile)
   const context = await signingContext(crypto, ca, at)
   const request = await readRequest(crypto, csr)
@@ -249,5 +297,5 @@ export async function signCsr(
     spki: request.spki,
     keyType: request.keyType,
   }
-  return issue(crypto, at, ca, context, subject, profile, o?.period ?? 365, 'csr')
+  return issue(crypto, at, ca, context, subject, profile, o?.period ?? 365, 'csr', store)
 }

@@ -118,8 +118,18 @@ export function checkCaRecord(ca: unknown, name = 'ca'): asserts ca is Certifica
   }
   if (typeof c !== 'object' || c === null) bad('not an object')
   const r = c as Partial<CertificateAuthority>
+  if (typeof r.id !== 'string') bad('id')
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) bad('status')
   if (r.keys?.privateKey?.type !== 'private' || r.keys?.publicKey?.type !== 'public') bad('keys')
+  const sealed = r.sealedKey
+  if (
+    sealed !== undefined &&
+    (sealed?.wrappingKey?.type !== 'secret' ||
+      !(sealed.iv instanceof Uint8Array) ||
+      !(sealed.wrapped instanceof Uint8Array))
+  ) {
+    bad('sealedKey')
+  }
   if (r.certificate !== undefined && typeof r.certificate !== 'string') bad('certificate')
   if (!Array.isArray(r.chain) || r.chain.some((p) => typeof p !== 'string')) bad('chain')
   if (typeof r.settings !== 'object' || r.settings === null) bad('settings')

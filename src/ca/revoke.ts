@@ -1,6 +1,7 @@
 import { normalizeSerial } from '../cert/serial.ts'
 import { PkiArgumentError, PkiStateError } from '../errors.ts'
 import { checkCaRecord, runtime } from './options.ts'
+import { applyChange, type StoreOption, storeOption } from './persist.ts'
 import type { CertificateAuthority, RevocationReason, Runtime } from './types.ts'
 
 /**
@@ -47,29 +48,37 @@ export function revocationReason(reason: unknown): RevocationReason {
 
 /**
  * Records a certificate of this CA as revoked; the next {@link generateCrl} lists it. Returns the updated record
- * (the input is not changed). The serial is taken in any hex form (`4F:0A…`, `4f0a…`).
+ * (the input is not changed). The serial is taken in any hex form (`4F:0A…`, `4f0a…`). With `store`, the serial
+ * must be in the CA's registry (PkiNotFoundError otherwise) and the revocation is written to the stored CA.
  *
  * @example
  * const updated = await revokeCertificate(ca, issued.serialNo, 'keyCompromise')
  * const { crl } = await generateCrl(updated)
+ * await revokeCertificate(ca, '4F:0A', 'superseded', { store }) // the store's CA is updated
  */
 export async function revokeCertificate(
   ca: CertificateAuthority,
   serialNo: string,
   reason?: RevocationReason | string,
-  o?: Runtime,
+  o?: Runtime & StoreOption,
 ): Promise<CertificateAuthority> {
   checkCaRecord(ca)
+  const store = storeOption(o)
   if (typeof serialNo !== 'string') throw new TypeError('serialNo must be a string')
   const serial = normalizeSerial(serialNo)
   if (!serial || serial.split(':').length > 20)
     throw new PkiArgumentError('serialNo', 'serialNo must be the hex of a serial number of at most 20 octets')
   const why = revocationReason(reason)
-  if (ca.status !== 'ACTIVE' && ca.status !== 'DISABLED') {
-    throw new PkiStateError(ca.status, `the CA is ${ca.status}: it has issued nothing to revoke`)
-  }
-  if (ca.revoked.some((r) => r.serialNo === serial))
-    throw new PkiArgumentError('serialNo', `${serial} is already revoked`)
   const { at } = runtime(o)
-  return { ...ca, revoked: [...ca.revoked, { serialNo: serial, reason: why, at: at.toISOString() }] }
+  // Registry entries are never changed or removed, so this read needs no lock around the update below.
+  if (store) await store.getIssued(ca.id, serial)
+  return applyChange(ca, store, (state) => {
+    if (state.status !== 'ACTIVE' && state.status !== 'DISABLED') {
+      throw new PkiStateError(state.status, `the CA is ${state.status}: it has issued nothing to revoke`)
+    }
+    if (state.revoked.some((r) => r.serialNo === serial)) {
+      throw new PkiArgumentError('serialNo', `${serial} is already revoked`)
+    }
+    return { ...state, revoked: [...state.revoked, { serialNo: serial, reason: why, at: at.toISOString() }] }
+  })
 }

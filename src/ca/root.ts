@@ -3,19 +3,22 @@ import { PROFILES } from '../cert/profiles.ts'
 import { randomSerial } from '../cert/serial.ts'
 import type { NameConstraints } from '../cert/types.ts'
 import { PkiArgumentError } from '../errors.ts'
-import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
+import { keyTypeSpec } from '../keys/generate.ts'
 import type { KeyType } from '../keys/types.ts'
 import { randomUuid } from '../lib/crypto.ts'
 import { encodeName } from '../names/encode.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { X509Parameters } from '../names/types.ts'
 import { encodePem } from '../pem/index.ts'
+import type { CaStore } from '../store/types.ts'
+import { makeCaKeys } from './custody.ts'
 import { checkTime, DAY_MS, runtime } from './options.ts'
+import { type StoreOption, storeOption } from './persist.ts'
 import { checkSettings } from './settings.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
 /** Options of {@link createRootCa}. */
-export interface CreateRootCaOptions extends Runtime {
+export interface CreateRootCaOptions extends Runtime, StoreOption {
   subject: X509Parameters
   /** Default 'EC256'. */
   keyType?: KeyType
@@ -31,6 +34,28 @@ export interface CreateRootCaOptions extends Runtime {
   caIssuersUrl?: string
   /** Certificate policy OIDs for the certificates this CA issues. */
   policies?: string[]
+  /**
+   * Keeps a sealed copy of the key so that {@link exportCaBackup} can write it, encrypted (default false; true
+   * when `store` keeps keys as encrypted PKCS#8, as the file store does). Without it the key can never leave this
+   * WebCrypto implementation, not even to a backup.
+   */
+  allowBackup?: boolean
+}
+
+/**
+ * Reads `allowBackup` against the store: a store that keeps keys as encrypted PKCS#8 needs a sealed key.
+ *
+ * @example
+ * const sealed = sealOption(o, store)
+ */
+export function sealOption(o: { allowBackup?: unknown }, store: CaStore | undefined): boolean {
+  const allow = o.allowBackup
+  if (allow !== undefined && typeof allow !== 'boolean') throw new TypeError('allowBackup must be a boolean')
+  const needed = store?.keeps === 'encrypted-pkcs8'
+  if (allow === false && needed) {
+    throw new PkiArgumentError('allowBackup', 'this store keeps keys as encrypted PKCS#8: allowBackup cannot be false')
+  }
+  return allow ?? needed
 }
 
 /**
@@ -51,7 +76,7 @@ export function checkPathLen(pathLen: unknown, field = 'pathLen'): number | unde
 /**
  * Makes a root CA on this machine: a fresh key pair (private key non-extractable) and a self-signed certificate
  * (profile `root-ca`: basicConstraints CA:TRUE critical, keyUsage keyCertSign + cRLSign critical, SKI = AKI).
- * The CA is ACTIVE.
+ * The CA is ACTIVE. With `store`, it is added to the store (and only returned once it is there).
  *
  * @example
  * const root = await createRootCa({ subject: { commonName: 'Example Root CA', organization: 'Example' },
@@ -69,10 +94,12 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
   }
   const pathLen = checkPathLen(o.pathLen)
   const settings = checkSettings(o)
+  const store = storeOption(o)
+  const sealed = sealOption(o, store)
   const { crypto, at } = runtime(o)
 
   const notAfter = checkTime(new Date(at.getTime() + validityDays * DAY_MS), 'validityDays')
-  const keys = await generateKeyPair(keyType, { crypto })
+  const { keys, sealedKey } = await makeCaKeys(crypto, keyType, sealed)
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
   const keyId = await keyIdentifier(crypto, spki)
   const subject = encodeName(checked.attributes)
@@ -96,7 +123,7 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
     },
     { name: subject, keyId, privateKey: keys.privateKey, publicKey: keys.publicKey, spec },
   )
-  return {
+  const ca: CertificateAuthority = {
     id: randomUuid(crypto),
     status: 'ACTIVE',
     keyType,
@@ -106,5 +133,8 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
     settings,
     revoked: [],
     crlNumber: 0,
+    ...(sealedKey ? { sealedKey } : {}),
   }
+  await store?.addCa(ca)
+  return ca
 }

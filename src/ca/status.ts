@@ -1,29 +1,43 @@
 import { PkiStateError } from '../errors.ts'
 import { checkCaRecord } from './options.ts'
-import type { CertificateAuthority } from './types.ts'
+import { applyChange, type StoreOption, storeOption } from './persist.ts'
+import type { CaStatus, CertificateAuthority } from './types.ts'
+
+function changeStatus(
+  ca: CertificateAuthority,
+  o: StoreOption | undefined,
+  from: CaStatus,
+  to: CaStatus,
+  verb: string,
+): Promise<CertificateAuthority> {
+  checkCaRecord(ca)
+  const store = storeOption(o)
+  return applyChange(ca, store, (state) => {
+    if (state.status !== from) {
+      throw new PkiStateError(state.status, `only a CA in status ${from} can be ${verb}; this one is ${state.status}`)
+    }
+    return { ...state, status: to }
+  })
+}
 
 /**
- * Disables an ACTIVE CA: it refuses to issue (PkiStateError) but can still revoke and publish CRLs.
+ * Disables an ACTIVE CA: it refuses to issue (PkiStateError) but can still revoke and publish CRLs. With `store`,
+ * the stored CA is disabled.
  *
  * @example
- * const paused = disableCa(ca) // status 'DISABLED'
+ * const paused = await disableCa(ca) // status 'DISABLED'
+ * await disableCa(ca, { store })
  */
-export function disableCa(ca: CertificateAuthority): CertificateAuthority {
-  checkCaRecord(ca)
-  if (ca.status !== 'ACTIVE')
-    throw new PkiStateError(ca.status, `only an ACTIVE CA can be disabled, this one is ${ca.status}`)
-  return { ...ca, status: 'DISABLED' }
+export function disableCa(ca: CertificateAuthority, o?: StoreOption): Promise<CertificateAuthority> {
+  return changeStatus(ca, o, 'ACTIVE', 'DISABLED', 'disabled')
 }
 
 /**
  * Enables a DISABLED CA again.
  *
  * @example
- * const resumed = enableCa(paused) // status 'ACTIVE'
+ * const resumed = await enableCa(paused) // status 'ACTIVE'
  */
-export function enableCa(ca: CertificateAuthority): CertificateAuthority {
-  checkCaRecord(ca)
-  if (ca.status !== 'DISABLED')
-    throw new PkiStateError(ca.status, `only a DISABLED CA can be enabled, this one is ${ca.status}`)
-  return { ...ca, status: 'ACTIVE' }
+export function enableCa(ca: CertificateAuthority, o?: StoreOption): Promise<CertificateAuthority> {
+  return changeStatus(ca, o, 'DISABLED', 'ACTIVE', 'enabled')
 }

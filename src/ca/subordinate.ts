@@ -10,22 +10,24 @@ import { createCsr } from '../csr/create.ts'
 import { OID } from '../der/oid.ts'
 import { readSingle } from '../der/reader.ts'
 import { PkiArgumentError, PkiChainError, PkiFormatError, PkiKeyMismatchError, PkiStateError } from '../errors.ts'
-import { generateKeyPair, keyTypeSpec } from '../keys/generate.ts'
+import { keyTypeSpec } from '../keys/generate.ts'
 import type { KeyType } from '../keys/types.ts'
 import { bytesEqual } from '../lib/bytes.ts'
 import { randomUuid } from '../lib/crypto.ts'
 import { readGeneralNames } from '../names/decode.ts'
 import type { X509Parameters } from '../names/types.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
+import { makeCaKeys } from './custody.ts'
 import { assertActive, assertValidAt, checkCaRecord, runtime, validity } from './options.ts'
+import { applyChange, type StoreOption, storeOption } from './persist.ts'
 import { readRequest } from './request.ts'
-import { checkPathLen } from './root.ts'
+import { checkPathLen, sealOption } from './root.ts'
 import { checkSettings, issuedSettings } from './settings.ts'
 import { caContext, levelsBelow } from './signer.ts'
 import type { CertificateAuthority, Runtime } from './types.ts'
 
 /** Options of {@link createSubordinateCa}. */
-export interface CreateSubordinateCaOptions extends Runtime {
+export interface CreateSubordinateCaOptions extends Runtime, StoreOption {
   subject: X509Parameters
   /** Default 'EC256'. */
   keyType?: KeyType
@@ -35,6 +37,8 @@ export interface CreateSubordinateCaOptions extends Runtime {
   caIssuersUrl?: string
   /** Certificate policy OIDs for the certificates this CA issues. */
   policies?: string[]
+  /** As for {@link createRootCa}: keep a sealed copy of the key for {@link exportCaBackup}. */
+  allowBackup?: boolean
 }
 
 /**
@@ -51,10 +55,12 @@ export async function createSubordinateCa(o: CreateSubordinateCaOptions): Promis
   const keyType = o.keyType ?? 'EC256'
   keyTypeSpec(keyType)
   const settings = checkSettings(o)
+  const store = storeOption(o)
+  const sealed = sealOption(o, store)
   const { crypto } = runtime(o)
-  const keys = await generateKeyPair(keyType, { crypto })
+  const { keys, sealedKey } = await makeCaKeys(crypto, keyType, sealed)
   const csr = await createCsr(keys, o.subject, { crypto })
-  return {
+  const ca: CertificateAuthority = {
     id: randomUuid(crypto),
     status: 'PENDING_CERTIFICATE',
     keyType,
@@ -64,7 +70,10 @@ export async function createSubordinateCa(o: CreateSubordinateCaOptions): Promis
     settings,
     revoked: [],
     crlNumber: 0,
+    ...(sealedKey ? { sealedKey } : {}),
   }
+  await store?.addCa(ca)
+  return ca
 }
 
 /**
@@ -203,9 +212,10 @@ export async function importCaCertificate(
   ca: CertificateAuthority,
   certificate: string,
   chain?: string | readonly string[],
-  o?: Runtime,
+  o?: Runtime & StoreOption,
 ): Promise<CertificateAuthority> {
   checkCaRecord(ca)
+  const store = storeOption(o)
   if (typeof certificate !== 'string') throw new TypeError('certificate must be PEM text')
   // The chain as one PEM text, or as a record's `chain` array of PEM texts.
   const chainText = Array.isArray(chain) ? chain.join('') : chain
@@ -247,6 +257,15 @@ export async function importCaCertificate(
     if (violation)
       throw new PkiChainError(violation.reason, 0, `${violation.name} is outside the chain's name constraints`)
   }
-  const { csr: _csr, ...rest } = ca
-  return { ...rest, status: 'ACTIVE', certificate: cert.pem, chain: ordered.map((c) => c.pem) }
+  // With a store, the stored CA must still be pending: another tab or process may have activated it meanwhile.
+  return applyChange(ca, store, (state) => {
+    if (state.status !== 'PENDING_CERTIFICATE') {
+      throw new PkiStateError(
+        state.status,
+        `the CA is ${state.status}: only a PENDING_CERTIFICATE CA takes a certificate`,
+      )
+    }
+    const { csr: _csr, ...rest } = state
+    return { ...rest, status: 'ACTIVE', certificate: cert.pem, chain: ordered.map((c) => c.pem) }
+  })
 }

@@ -56,6 +56,29 @@ export interface CertificateAuthority {
   revoked: { serialNo: string; reason: RevocationReason; at: string }[]
   /** The number of the last CRL this CA published (0: none yet). */
   crlNumber: number
+  /**
+   * Present only for a CA made with `allowBackup` (or for a store that keeps keys as encrypted PKCS#8): the private
+   * key sealed, so that {@link exportCaBackup} can write it encrypted under a passphrase. Absent, the key can never
+   * leave this WebCrypto implementation.
+   */
+  sealedKey?: SealedKey
+}
+
+/**
+ * A CA private key wrapped (AES-256-GCM, `wrapKey('pkcs8', ...)`) under a non-extractable key made for it alone.
+ * Whoever holds the record can unwrap it, so a sealed key is as exportable as the record is: give it only to CAs
+ * that must be backed up.
+ *
+ * @example
+ * const root = await createRootCa({ subject: { commonName: 'Root' }, allowBackup: true })
+ * root.sealedKey?.wrappingKey.extractable // false
+ */
+export interface SealedKey {
+  wrappingKey: CryptoKey
+  /** The 12-octet AES-GCM IV. */
+  iv: Uint8Array
+  /** The wrapped PKCS#8 with its GCM tag. */
+  wrapped: Uint8Array
 }
 
 /**

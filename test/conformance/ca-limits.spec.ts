@@ -238,7 +238,7 @@ export default suite('ca limits', (test) => {
     await rejects(generateCrl(root, null as never), typeError)
     const other = await createRootCa({ subject: { commonName: 'Other' } })
     await rejects(
-      issueCertificate(disableCa({ ...root, keys: other.keys }), { x509Parameters: { commonName: 't.example' } }),
+      issueCertificate(await disableCa({ ...root, keys: other.keys }), { x509Parameters: { commonName: 't.example' } }),
       {
         code: 'ERR_PKI_STATE',
       },

@@ -240,10 +240,10 @@ export default suite('ca', (test) => {
 
   test('disabled, pending and expired CAs refuse to issue', async () => {
     const root = await createRootCa({ subject: { commonName: 'Status Root' } })
-    const disabled = disableCa(root)
+    const disabled = await disableCa(root)
     const x509Parameters = { commonName: 's.example' }
     await rejects(issueCertificate(disabled, { x509Parameters }), { code: 'ERR_PKI_STATE', status: 'DISABLED' })
-    equal((await issueCertificate(enableCa(disabled), { x509Parameters })).serialNo.length > 0, true)
+    equal((await issueCertificate(await enableCa(disabled), { x509Parameters })).serialNo.length > 0, true)
     const pending = await createSubordinateCa({ subject: { commonName: 'Pending' } })
     await rejects(issueCertificate(pending, { x509Parameters }), {
       code: 'ERR_PKI_STATE',

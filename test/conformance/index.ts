@@ -3,6 +3,7 @@
  * Add a suite by writing `test/conformance/<name>.spec.ts` (`export default suite(...)`) and listing it here.
  */
 import type { Suite } from '../harness.ts'
+import backup from './backup.spec.ts'
 import boringsslParse from './boringssl-parse.spec.ts'
 import ca from './ca.spec.ts'
 import caLimits from './ca-limits.spec.ts'
@@ -22,6 +23,7 @@ import names from './names.spec.ts'
 import pem from './pem.spec.ts'
 import pkcs12 from './pkcs12.spec.ts'
 import sha from './sha.spec.ts'
+import store from './store.spec.ts'
 
 export const suites: Suite[] = [
   errors,
@@ -43,4 +45,6 @@ export const suites: Suite[] = [
   chainPkits,
   fuzz,
   pkcs12,
+  store,
+  backup,
 ]
