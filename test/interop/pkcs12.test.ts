@@ -64,7 +64,11 @@ describe('PKCS#12 interop', () => {
         const file = tmp.file('ours.p12', pfx)
         const check = tool('openssl', ['pkcs12', '-in', file, '-passin', `pass:${PASSPHRASE}`, '-noout'])
         expect(check.status, check.all).toBe(0)
-        const dump = mustRun('openssl', ['pkcs12', '-in', file, '-passin', `pass:${PASSPHRASE}`, '-nodes'])
+        const dump = mustRun('openssl', ['pkcs12', '-info', '-in', file, '-passin', `pass:${PASSPHRASE}`, '-nodes'])
+        // -info names the algorithms (stderr): the OpenSSL 3 default form, which is what we write.
+        expect(dump.stderr).toMatch(/MAC: sha256/)
+        expect(dump.stderr).toMatch(/PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, .*PRF hmacWithSHA256/)
+        expect(dump.stderr).toMatch(/Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, .*PRF hmacWithSHA256/)
         expect(dump.stdout).toContain('friendlyName: interop key')
         expect(certificates(dump.stdout)).toEqual([leaf.certificate, root.certificate as string])
         const expectedPublic = mustRun('openssl', ['pkey', '-in', tmp.file('issued.key', leaf.privateKey), '-pubout'])
