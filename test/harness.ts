@@ -2,6 +2,7 @@
  * A runner-agnostic test registry: the conformance suites are written once against this and run by three thin
  * adapters (vitest on Node, Playwright in Chromium, `deno test`), so the same test bodies run on every runtime.
  */
+import type { CaStore } from '../src/store/types.ts'
 
 /** What a runtime adapter gives each test. */
 export interface Env {
@@ -10,6 +11,11 @@ export interface Env {
   readText(path: string): Promise<string>
   /** Lists the file names (not paths) in a folder of `../shared/testdata/`. */
   listFiles(folder: string): Promise<string[]>
+  /**
+   * Opens a fresh, empty store of this runtime's persistent back end (IndexedDB in Chromium, the file store on
+   * Node and Deno), for the CaStore contract suite.
+   */
+  openStore(): Promise<CaStore>
 }
 
 export type TestFn = (env: Env) => Promise<void> | void

@@ -3,6 +3,7 @@
  * Runs every conformance case in order with a per-case time limit and publishes the results on
  * `globalThis.__conformance` (see protocol.ts).
  */
+import { openIndexedDbStore } from '../../src/index.ts'
 import { suites } from '../conformance/index.ts'
 import { CASE_TIMEOUT_MS, checkDataPath, withTimeout } from '../env.ts'
 import type { Env } from '../harness.ts'
@@ -18,6 +19,7 @@ const env: Env = {
   runtime: 'chromium',
   readText: async (path) => (await get(DATA_PREFIX + encodeURI(checkDataPath(path)))).text(),
   listFiles: async (folder) => (await get(LIST_PREFIX + encodeURI(checkDataPath(folder)))).json(),
+  openStore: () => openIndexedDbStore({ name: `pocket-ca-conformance-${crypto.randomUUID()}` }),
 }
 
 function describe(error: unknown): string {

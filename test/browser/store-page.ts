@@ -198,7 +198,6 @@ const pocket = {
   importCaBackup,
   importCaCertificate,
   issueCertificate,
-  openIndexedDbStore,
   PkiStateError,
   parseCertificate,
   revokeCertificate,

@@ -23,7 +23,7 @@ import names from './names.spec.ts'
 import pem from './pem.spec.ts'
 import pkcs12 from './pkcs12.spec.ts'
 import sha from './sha.spec.ts'
-import store from './store.spec.ts'
+import store, { storeSuite } from './store.spec.ts'
 
 export const suites: Suite[] = [
   errors,
@@ -46,5 +46,6 @@ export const suites: Suite[] = [
   fuzz,
   pkcs12,
   store,
+  storeSuite('store: persistent', (env) => env.openStore()),
   backup,
 ]

@@ -9,6 +9,7 @@
  */
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openFileStore } from '../../src/index.ts'
 import { suites } from '../conformance/index.ts'
 import { CASE_TIMEOUT_MS, checkDataPath, withTimeout } from '../env.ts'
 import type { Env } from '../harness.ts'
@@ -27,6 +28,8 @@ try {
   )
 }
 
+const storeRoot = await Deno.makeTempDir({ prefix: 'pocket-ca-conformance-' })
+
 const env: Env = {
   runtime: 'deno',
   readText: (path) => Deno.readTextFile(join(dataDir, checkDataPath(path))),
@@ -37,6 +40,12 @@ const env: Env = {
     }
     return names.sort()
   },
+  // A fresh file store per call (removed by the last test below); 1000 PBKDF2 iterations keep it quick.
+  openStore: async () =>
+    openFileStore(await Deno.makeTempDir({ dir: storeRoot, prefix: 'store-' }), {
+      passphrase: 'conformance',
+      iterations: 1000,
+    }),
 }
 
 for (const s of suites) {
@@ -45,3 +54,5 @@ for (const s of suites) {
     Deno.test(name, () => withTimeout(() => c.fn(env), CASE_TIMEOUT_MS, name))
   }
 }
+
+Deno.test('remove the conformance stores', () => Deno.remove(storeRoot, { recursive: true }))

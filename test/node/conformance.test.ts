@@ -1,10 +1,15 @@
 /** Runs the conformance suites (test/conformance/index.ts) on Node under vitest: one `describe` per suite. */
-import { describe, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, it } from 'vitest'
 import { suites } from '../conformance/index.ts'
 import { nodeEnv } from './testdata.ts'
 
 // Throws (failing this file with the reason) if the test-data folder is missing.
-const env = nodeEnv()
+const storeRoot = mkdtempSync(join(tmpdir(), 'pocket-ca-conformance-'))
+afterAll(() => rmSync(storeRoot, { recursive: true, force: true }))
+const env = nodeEnv(storeRoot)
 
 for (const s of suites) {
   describe(s.name, () => {

@@ -53,6 +53,7 @@ const PUBLIC_VALUES = [
   'importPrivateKey',
   'issueCertificate',
   'normalizeDnsName',
+  'openFileStore',
   'openIndexedDbStore',
   'parseCertificate',
   'parseCrl',

@@ -4,9 +4,10 @@
  * into the project (DESIGN.md).
  */
 import { existsSync, statSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openFileStore } from '../../src/index.ts'
 import { checkDataPath } from '../env.ts'
 import type { Env } from '../harness.ts'
 
@@ -46,7 +47,14 @@ export async function listTestdata(folder: string): Promise<string[]> {
 }
 
 /** The conformance `Env` for Node. */
-export function nodeEnv(): Env {
+export function nodeEnv(storeRoot: string): Env {
   testdataDir()
-  return { runtime: 'node', readText: readTestdata, listFiles: listTestdata }
+  return {
+    runtime: 'node',
+    readText: readTestdata,
+    listFiles: listTestdata,
+    // A fresh file store per call, in `storeRoot` (which the caller removes); 1000 PBKDF2 iterations keep it quick.
+    openStore: async () =>
+      openFileStore(await mkdtemp(join(storeRoot, 'store-')), { passphrase: 'conformance', iterations: 1000 }),
+  }
 }
