@@ -9,12 +9,12 @@
 import { csrDer, readCsrBody } from '../csr/parse.ts'
 import { PkiArgumentError, PkiFormatError, PkiKeyMismatchError } from '../errors.ts'
 import { keyTypeOf } from '../keys/detect.ts'
-import { DEFAULT_ITERATIONS } from '../keys/pbes2.ts'
+import { importPrivateKey } from '../keys/import.ts'
 import { bufferSource, bytesEqual, fromBase64, fromUtf8, toBase64, utf8 } from '../lib/bytes.ts'
 import { checkSize, MAX_LIST_PEM_CHARS } from '../lib/limits.ts'
-import { checkIssuedRecord, stateOf } from '../store/registry.ts'
+import { checkIssuedRecord, checkIterations, MAX_ITERATIONS, MIN_ITERATIONS, stateOf } from '../store/registry.ts'
 import type { IssuedRecord } from '../store/types.ts'
-import { importSealedKey, unsealPkcs8 } from './custody.ts'
+import { importSealedKey, sealOption, unsealPkcs8 } from './custody.ts'
 import { checkCaRecord, runtime } from './options.ts'
 import { type StoreOption, storeOption } from './persist.ts'
 import { caContext } from './signer.ts'
@@ -22,8 +22,6 @@ import type { CertificateAuthority, Runtime } from './types.ts'
 
 const FORMAT = 'pocket-ca/ca-backup'
 const VERSION = 1
-/** Larger counts are refused on reading, so a hostile file cannot keep a tab busy for minutes. */
-const MAX_ITERATIONS = 10_000_000
 /** A backup holds a CA and its registry: generous, but bounded. */
 const MAX_BACKUP_CHARS = 8 * MAX_LIST_PEM_CHARS
 
@@ -41,24 +39,41 @@ interface Payload {
   issued: IssuedRecord[]
 }
 
-/** Options of {@link exportCaBackup}. */
+/**
+ * Options of {@link exportCaBackup}.
+ *
+ * @example
+ * const o: ExportCaBackupOptions = { passphrase: 'correct horse battery staple', store }
+ */
 export interface ExportCaBackupOptions extends Runtime, StoreOption {
   passphrase: string
-  /** PBKDF2 iterations (default 600,000). */
+  /** PBKDF2 iterations, 10,000..10,000,000 (default 600,000). */
   iterations?: number
   /** The registry to include when there is no store (with a store, the store's registry is taken). */
   issued?: readonly IssuedRecord[]
 }
 
-/** Options of {@link importCaBackup}. */
+/**
+ * Options of {@link importCaBackup}.
+ *
+ * @example
+ * const o: ImportCaBackupOptions = { passphrase: 'correct horse battery staple', store, allowBackup: false }
+ */
 export interface ImportCaBackupOptions extends Runtime, StoreOption {
   passphrase: string
+  /**
+   * Whether the restored CA can be backed up again (its key sealed once more; default true, as the CA was made
+   * with allowBackup). false keeps the restored key inside this WebCrypto implementation for good; a store that
+   * keeps keys as encrypted PKCS#8 needs true.
+   */
+  allowBackup?: boolean
 }
 
+/** The passphrase as the key derivation takes it: NFC, so that the same words typed on any system open the file. */
 function checkPassphrase(passphrase: unknown): string {
   if (typeof passphrase !== 'string') throw new TypeError('passphrase must be a string')
   if (passphrase.length === 0) throw new PkiArgumentError('passphrase', 'a backup needs a non-empty passphrase')
-  return passphrase
+  return passphrase.normalize('NFC')
 }
 
 /** The header as the GCM additional data: always the same members in the same order. */
@@ -98,12 +113,12 @@ export async function exportCaBackup(ca: CertificateAuthority, o: ExportCaBackup
   checkCaRecord(ca)
   if (typeof o !== 'object' || o === null) throw new TypeError('exportCaBackup takes an options object')
   const passphrase = checkPassphrase(o.passphrase)
-  const iterations = o.iterations ?? DEFAULT_ITERATIONS
-  if (!Number.isInteger(iterations) || iterations < 1000 || iterations > MAX_ITERATIONS) {
-    throw new PkiArgumentError('iterations', `iterations must be a whole number in 1000..${MAX_ITERATIONS}`)
-  }
+  const iterations = checkIterations(o.iterations)
   const store = storeOption(o)
   if (o.issued !== undefined && !Array.isArray(o.issued)) throw new TypeError('issued must be an array')
+  if (o.issued !== undefined && store) {
+    throw new PkiArgumentError('issued', 'give either a store (its registry is taken) or an issued list, not both')
+  }
   const { crypto } = runtime(o)
   const source = store ? await store.loadCa(ca.id) : ca
   const issued = store
@@ -148,7 +163,7 @@ function readHeader(text: string): { header: Header; salt: Uint8Array; iv: Uint8
   const kdf = h.kdf
   const cipher = h.cipher
   if (kdf?.name !== 'PBKDF2' || kdf.hash !== 'SHA-256') bad('the key derivation must be PBKDF2 with SHA-256')
-  if (!Number.isInteger(kdf.iterations) || kdf.iterations < 1000 || kdf.iterations > MAX_ITERATIONS) {
+  if (!Number.isInteger(kdf.iterations) || kdf.iterations < MIN_ITERATIONS || kdf.iterations > MAX_ITERATIONS) {
     bad('PBKDF2 iteration count out of range')
   }
   if (cipher?.name !== 'AES-GCM') bad('the cipher must be AES-GCM')
@@ -176,7 +191,7 @@ function readPayload(bytes: Uint8Array): Payload {
 /**
  * Restores a CA from {@link exportCaBackup}'s file: decrypts and authenticates it (a wrong passphrase or any altered
  * byte: PkiArgumentError on `passphrase`), imports the key as non-extractable (sealed again, so the restored CA can
- * be backed up in turn), checks the key against the certificate or CSR (PkiKeyMismatchError), and with `store` adds
+ * be backed up in turn, unless `allowBackup` is false), checks the key against the certificate or CSR (PkiKeyMismatchError), and with `store` adds
  * the CA and its registry in one step (PkiStateError if the store already has a CA with that id). On any failure
  * nothing is imported.
  *
@@ -192,6 +207,7 @@ export async function importCaBackup(
   if (typeof o !== 'object' || o === null) throw new TypeError('importCaBackup takes an options object')
   const passphrase = checkPassphrase(o.passphrase)
   const store = storeOption(o)
+  const sealed = sealOption({ allowBackup: o.allowBackup ?? true }, store)
   const { crypto } = runtime(o)
   checkSize(text, MAX_BACKUP_CHARS, 'a CA backup')
   const { header, salt, iv, data } = readHeader(text)
@@ -210,9 +226,20 @@ export async function importCaBackup(
   }
   const payload = readPayload(plain)
   const pkcs8 = fromBase64(payload.privateKey) ?? bad('the private key is not base64')
-  const { keys, sealedKey } = await importSealedKey(crypto, pkcs8)
-  const ca: CertificateAuthority = { ...stateOf(payload.ca), keys, sealedKey }
-  checkCaRecord(ca, 'the backup CA')
+  const { keys, sealedKey } = sealed
+    ? await importSealedKey(crypto, pkcs8)
+    : { keys: await importPrivateKey(pkcs8, { crypto }), sealedKey: undefined }
+  let ca: CertificateAuthority
+  let issued: IssuedRecord[]
+  try {
+    ca = { ...stateOf(payload.ca), keys, ...(sealedKey ? { sealedKey } : {}) }
+    checkCaRecord(ca, 'the backup CA')
+    issued = payload.issued.map((r) => checkIssuedRecord(r))
+  } catch (e) {
+    // Authentic but malformed: a file we did not write, or from a future version.
+    if (e instanceof TypeError || e instanceof PkiArgumentError) bad(`the CA record in it is malformed (${e.message})`)
+    throw e
+  }
   if (keyTypeOf(keys.privateKey) !== ca.keyType) {
     throw new PkiKeyMismatchError(`the backup key is not of the CA's key type ${ca.keyType}`)
   }
@@ -224,7 +251,6 @@ export async function importCaBackup(
       throw new PkiKeyMismatchError('the backup key does not belong to its CA certificate or CSR')
     }
   }
-  const issued = payload.issued.map((r) => checkIssuedRecord(r))
   await store?.addCa(ca, issued)
   return { ca, issued }
 }

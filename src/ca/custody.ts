@@ -4,12 +4,13 @@
  * (NIST SP 800-38D) under a fresh AES-256 key that is itself non-extractable. WebCrypto can neither export nor wrap a
  * non-extractable key later, so sealing happens when the key is made or imported, never after.
  */
-import { PkiStateError } from '../errors.ts'
+import { PkiArgumentError, PkiStateError } from '../errors.ts'
 import { specOf } from '../keys/detect.ts'
 import { generateKeyPair } from '../keys/generate.ts'
 import { importPrivateKey } from '../keys/import.ts'
 import { KEY_TYPE_SPECS, type KeyType } from '../keys/types.ts'
 import { bufferSource } from '../lib/bytes.ts'
+import type { CaStore } from '../store/types.ts'
 import type { CertificateAuthority, SealedKey } from './types.ts'
 
 const GCM_IV_BYTES = 12 // SP 800-38D 8.2: 96-bit IVs
@@ -95,4 +96,20 @@ export async function unsealPkcs8(
     ['sign'],
   )
   return new Uint8Array(await crypto.subtle.exportKey('pkcs8', key))
+}
+
+/**
+ * Reads `allowBackup` against the store: a store that keeps keys as encrypted PKCS#8 needs a sealed key.
+ *
+ * @example
+ * const sealed = sealOption(o, store)
+ */
+export function sealOption(o: { allowBackup?: unknown }, store: CaStore | undefined): boolean {
+  const allow = o.allowBackup
+  if (allow !== undefined && typeof allow !== 'boolean') throw new TypeError('allowBackup must be a boolean')
+  const needed = store?.keeps === 'encrypted-pkcs8'
+  if (allow === false && needed) {
+    throw new PkiArgumentError('allowBackup', 'this store keeps keys as encrypted PKCS#8: allowBackup cannot be false')
+  }
+  return allow ?? needed
 }

@@ -110,12 +110,21 @@ function applyProfile(profile: Profile, subject: Subject, field: string): Subjec
   return { ...subject, entries, dnsNames, emails, ips }
 }
 
-/** The context of a CA about to sign at `at`: status first, then the CA certificate's own validity. */
-async function signingContext(crypto: Crypto, ca: CertificateAuthority, at: Date): Promise<CaContext> {
-  assertActive(ca)
-  const context = await caContext(crypto, ca)
-  assertValidAt(ca, context.certificate.notBefore, context.certificate.notAfter, at)
-  return context
+/**
+ * The CA that signs at `at` and its context: with a store, the stored record (its status, chain and settings are
+ * the current ones, whatever the caller's copy says); status first, then the CA certificate's own validity.
+ */
+async function signingCa(
+  crypto: Crypto,
+  ca: CertificateAuthority,
+  at: Date,
+  store: CaStore | undefined,
+): Promise<{ issuer: CertificateAuthority; context: CaContext }> {
+  const issuer = store ? await store.loadCa(ca.id) : ca
+  assertActive(issuer)
+  const context = await caContext(crypto, issuer)
+  assertValidAt(issuer, context.certificate.notBefore, context.certificate.notAfter, at)
+  return { issuer, context }
 }
 
 /** How many fresh serials an issuance tries when the store's registry already has one (1 in 2^127 each). */
@@ -231,7 +240,7 @@ export async function issueCertificate(
   const period = req.period ?? 365
   const store = storeOption(req)
   const { crypto, at } = runtime(req)
-  const context = await signingContext(crypto, ca, at)
+  const { issuer, context } = await signingCa(crypto, ca, at, store)
   const entries = checked.attributes.map((a: NameAttribute) => ({ oid: a.oid, value: a.value }))
   const names = { entries, dnsNames: checked.dnsNames, emails: checked.emails, ips: checked.ips }
   // Refuse before making a key: period and names are known without one.
@@ -240,10 +249,12 @@ export async function issueCertificate(
 
   const keys = await generateKeyPair(keyType, { extractable: true, crypto })
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
+  // Exported before the registry is written: nothing may fail after the store has changed.
+  const privateKey = await exportPrivateKey(keys.privateKey, { crypto })
   const issued = await issue(
     crypto,
     at,
-    ca,
+    issuer,
     context,
     { ...names, spki, keyType },
     profile,
@@ -251,7 +262,7 @@ export async function issueCertificate(
     'x509Parameters',
     store,
   )
-  return { privateKey: await exportPrivateKey(keys.privateKey, { crypto }), ...issued }
+  return { privateKey, ...issued }
 }
 
 /** Options of {@link signCsr}. */
@@ -279,7 +290,7 @@ export async function signCsr(
   const { crypto, at } = runtime(o)
   const store = storeOption(o)
   const profile = checkProfile(o?.profile)
-  const context = await signingContext(crypto, ca, at)
+  const { issuer, context } = await signingCa(crypto, ca, at, store)
   const request = await readRequest(crypto, csr)
   const subject: Subject = {
     entries: request.subjectEntries,
@@ -297,5 +308,5 @@ export async function signCsr(
     spki: request.spki,
     keyType: request.keyType,
   }
-  return issue(crypto, at, ca, context, subject, profile, o?.period ?? 365, 'csr', store)
+  return issue(crypto, at, issuer, context, subject, profile, o?.period ?? 365, 'csr', store)
 }

@@ -3,7 +3,7 @@
  * A change is a pure function of the stored state that checks its own preconditions, so it can run on the caller's
  * record (no store) or inside the store's atomic update, against what the store holds at that moment.
  */
-import { stateOf } from '../store/registry.ts'
+import { stateOf, withKeys } from '../store/registry.ts'
 import type { CaState, CaStore } from '../store/types.ts'
 import type { CertificateAuthority } from './types.ts'
 
@@ -42,6 +42,5 @@ export async function applyChange(
   change: (state: CaState) => CaState,
 ): Promise<CertificateAuthority> {
   if (store) return store.updateCa(ca.id, change)
-  const next: CertificateAuthority = { ...change(stateOf(ca)), keys: ca.keys }
-  return ca.sealedKey ? { ...next, sealedKey: ca.sealedKey } : next
+  return withKeys(change(stateOf(ca)), ca.keys, ca.sealedKey)
 }

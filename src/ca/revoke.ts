@@ -1,5 +1,6 @@
 import { normalizeSerial } from '../cert/serial.ts'
 import { PkiArgumentError, PkiStateError } from '../errors.ts'
+import type { CaState } from '../store/types.ts'
 import { checkCaRecord, runtime } from './options.ts'
 import { applyChange, type StoreOption, storeOption } from './persist.ts'
 import type { CertificateAuthority, RevocationReason, Runtime } from './types.ts'
@@ -70,12 +71,19 @@ export async function revokeCertificate(
     throw new PkiArgumentError('serialNo', 'serialNo must be the hex of a serial number of at most 20 octets')
   const why = revocationReason(reason)
   const { at } = runtime(o)
-  // Registry entries are never changed or removed, so this read needs no lock around the update below.
-  if (store) await store.getIssued(ca.id, serial)
-  return applyChange(ca, store, (state) => {
+  const revocable = (state: CaState): void => {
     if (state.status !== 'ACTIVE' && state.status !== 'DISABLED') {
       throw new PkiStateError(state.status, `the CA is ${state.status}: it has issued nothing to revoke`)
     }
+  }
+  if (store) {
+    // The status first, as without a store; then the registry, whose entries are never changed or removed, so this
+    // read needs no lock around the update below.
+    revocable(await store.loadCa(ca.id))
+    await store.getIssued(ca.id, serial)
+  }
+  return applyChange(ca, store, (state) => {
+    revocable(state)
     if (state.revoked.some((r) => r.serialNo === serial)) {
       throw new PkiArgumentError('serialNo', `${serial} is already revoked`)
     }

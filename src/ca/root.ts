@@ -10,8 +10,7 @@ import { encodeName } from '../names/encode.ts'
 import { checkX509Parameters } from '../names/subject.ts'
 import type { X509Parameters } from '../names/types.ts'
 import { encodePem } from '../pem/index.ts'
-import type { CaStore } from '../store/types.ts'
-import { makeCaKeys } from './custody.ts'
+import { makeCaKeys, sealOption } from './custody.ts'
 import { checkTime, DAY_MS, runtime } from './options.ts'
 import { type StoreOption, storeOption } from './persist.ts'
 import { checkSettings } from './settings.ts'
@@ -40,22 +39,6 @@ export interface CreateRootCaOptions extends Runtime, StoreOption {
    * WebCrypto implementation, not even to a backup.
    */
   allowBackup?: boolean
-}
-
-/**
- * Reads `allowBackup` against the store: a store that keeps keys as encrypted PKCS#8 needs a sealed key.
- *
- * @example
- * const sealed = sealOption(o, store)
- */
-export function sealOption(o: { allowBackup?: unknown }, store: CaStore | undefined): boolean {
-  const allow = o.allowBackup
-  if (allow !== undefined && typeof allow !== 'boolean') throw new TypeError('allowBackup must be a boolean')
-  const needed = store?.keeps === 'encrypted-pkcs8'
-  if (allow === false && needed) {
-    throw new PkiArgumentError('allowBackup', 'this store keeps keys as encrypted PKCS#8: allowBackup cannot be false')
-  }
-  return allow ?? needed
 }
 
 /**

@@ -11,8 +11,13 @@ import { bufferSource, utf8 } from '../lib/bytes.ts'
 
 /** The PBKDF2 iteration count we write: OWASP's 2023 figure for PBKDF2-HMAC-SHA256 (OpenSSL's own default is 2048). */
 export const DEFAULT_ITERATIONS = 600_000
-/** Larger counts are refused on reading, so a hostile file cannot keep a tab busy for minutes. */
-const MAX_ITERATIONS = 10_000_000
+/**
+ * Larger counts are refused on reading, so a hostile file cannot keep a tab busy for minutes.
+ *
+ * @example
+ * if (iterations > MAX_ITERATIONS) throw new PkiFormatError('PBKDF2 iteration count out of range')
+ */
+export const MAX_ITERATIONS = 10_000_000
 
 const PRFS: Record<string, string> = {
   [OID.hmacWithSHA1]: 'SHA-1',

@@ -44,8 +44,19 @@ interface StoredCa {
 
 type StoredIssued = IssuedRecord & { caId: string }
 
-/** The connection behind each store this module opened, for {@link closeIndexedDbStore}. */
-const connections = new WeakMap<CaStore, IDBDatabase>()
+/**
+ * A CaStore in IndexedDB, with `close()`: needed only to delete or upgrade the database from this same page without
+ * waiting for `versionchange`, or to release the connection early; afterwards every method fails with
+ * PkiStorageError. Closing twice is harmless.
+ *
+ * @example
+ * const store: IndexedDbStore = await openIndexedDbStore({ name: 'scratch' })
+ * store.close()
+ * indexedDB.deleteDatabase('scratch')
+ */
+export interface IndexedDbStore extends CaStore {
+  close(): void
+}
 
 function storageError(what: string, cause: unknown): PkiStorageError {
   const name = (cause as { name?: unknown } | null)?.name
@@ -164,7 +175,7 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
  * cloned), PkiNotFoundError / PkiStateError / PkiArgumentError as {@link CaStore} says.
  *
  * The store holds one connection. It closes itself when another connection wants to upgrade or delete the
- * database (`versionchange`), so that it never blocks them; after that, or after {@link closeIndexedDbStore}, every
+ * database (`versionchange`), so that it never blocks them; after that, or after its `close()`, every
  * method fails with PkiStorageError and the store has to be opened again.
  *
  * @example
@@ -173,7 +184,7 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
  * // later, after a reload:
  * const again = await (await openIndexedDbStore()).loadCa(root.id)
  */
-export async function openIndexedDbStore(o: IndexedDbStoreOptions = {}): Promise<CaStore> {
+export async function openIndexedDbStore(o: IndexedDbStoreOptions = {}): Promise<IndexedDbStore> {
   if (typeof o !== 'object' || o === null) throw new TypeError('openIndexedDbStore: options must be an object')
   const name = o.name ?? 'pocket-ca'
   if (typeof name !== 'string') throw new TypeError('openIndexedDbStore: name must be a string')
@@ -190,7 +201,8 @@ export async function openIndexedDbStore(o: IndexedDbStoreOptions = {}): Promise
     return stored
   }
 
-  const store: CaStore = {
+  const store: IndexedDbStore = {
+    close: () => db.close(),
     keeps: 'CryptoKey',
 
     async addCa(ca, issued = []) {
@@ -302,23 +314,5 @@ export async function openIndexedDbStore(o: IndexedDbStoreOptions = {}): Promise
       })
     },
   }
-  connections.set(store, db)
   return store
-}
-
-/**
- * Closes the IndexedDB connection of a store made by {@link openIndexedDbStore} (CaStore itself has no `close`).
- * Needed only to delete or upgrade the database from this same page without waiting for `versionchange`, or to
- * release the connection early; afterwards every method of the store fails with PkiStorageError. Closing twice is
- * harmless; TypeError for a store this module did not open.
- *
- * @example
- * const store = await openIndexedDbStore({ name: 'scratch' })
- * closeIndexedDbStore(store)
- * indexedDB.deleteDatabase('scratch')
- */
-export function closeIndexedDbStore(store: CaStore): void {
-  const db = connections.get(store)
-  if (!db) throw new TypeError('closeIndexedDbStore: not a store opened by openIndexedDbStore')
-  db.close()
 }

@@ -6,8 +6,10 @@ import {
   checkChanged,
   checkId,
   checkIssuedRecord,
+  copySealedKey,
   registrySerial,
   stateOf,
+  withKeys,
   withStatus,
 } from './registry.ts'
 import type { CaState, CaStore, IssuedEntry, IssuedRecord } from './types.ts'
@@ -20,8 +22,7 @@ interface Entry {
 }
 
 function record(entry: Entry): CertificateAuthority {
-  const ca: CertificateAuthority = { ...stateOf(entry.state), keys: entry.keys }
-  return entry.sealedKey ? { ...ca, sealedKey: entry.sealedKey } : ca
+  return withKeys(entry.state, entry.keys, entry.sealedKey)
 }
 
 /**
@@ -50,7 +51,7 @@ export function createMemoryStore(): CaStore {
       entries.set(id, {
         state: stateOf(ca),
         keys: { ...ca.keys },
-        sealedKey: ca.sealedKey,
+        sealedKey: ca.sealedKey && copySealedKey(ca.sealedKey),
         issued: new Map(records.map((r) => [r.serialNo, r])),
       })
     },

@@ -1,8 +1,54 @@
 /** What every store back end shares: argument checks, the registry join, and copying records in and out. */
-import type { CertificateAuthority } from '../ca/types.ts'
+import type { CertificateAuthority, SealedKey } from '../ca/types.ts'
 import { normalizeSerial } from '../cert/serial.ts'
 import { PkiArgumentError, PkiStateError } from '../errors.ts'
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from '../keys/pbes2.ts'
 import type { CaState, IssuedEntry, IssuedRecord } from './types.ts'
+
+/**
+ * What a CA id looks like: it names a directory in the file store, so no separators, no dot names, no control
+ * characters.
+ *
+ * @example
+ * ID_PATTERN.test(ca.id) // true
+ */
+export const ID_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
+
+/**
+ * The fewest PBKDF2 iterations a store or a backup writes with (the default is 600,000): below it, a passphrase
+ * falls to a guessing attack too cheaply.
+ *
+ * @example
+ * checkIterations(10_000)
+ */
+export const MIN_ITERATIONS = 10_000
+
+/**
+ * The most PBKDF2 iterations pocket-ca writes: what it also reads back (keys/pbes2.ts).
+ *
+ * @example
+ * checkIterations(MAX_ITERATIONS)
+ */
+export { MAX_ITERATIONS }
+
+/**
+ * Reads an `iterations` option: the default 600,000 when absent, a TypeError for a non-number, PkiArgumentError
+ * outside {@link MIN_ITERATIONS}..{@link MAX_ITERATIONS}.
+ *
+ * @example
+ * const iterations = checkIterations(o.iterations)
+ */
+export function checkIterations(iterations: unknown): number {
+  if (iterations === undefined) return DEFAULT_ITERATIONS
+  if (typeof iterations !== 'number') throw new TypeError('iterations must be a number')
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+    throw new PkiArgumentError(
+      'iterations',
+      `iterations must be a whole number in ${MIN_ITERATIONS}..${MAX_ITERATIONS}`,
+    )
+  }
+  return iterations
+}
 
 /**
  * Checks a CA id argument.
@@ -27,7 +73,10 @@ export function checkId(id: unknown): string {
 export function registrySerial(serialNo: unknown): string {
   if (typeof serialNo !== 'string') throw new TypeError('serialNo must be a string')
   const serial = normalizeSerial(serialNo)
-  if (!serial) throw new PkiArgumentError('serialNo', `not a serial number: ${JSON.stringify(serialNo)}`)
+  // RFC 5280 4.1.2.2: at most 20 octets.
+  if (!serial || serial.length > 20 * 3 - 1) {
+    throw new PkiArgumentError('serialNo', `not a serial number of at most 20 octets: ${JSON.stringify(serialNo)}`)
+  }
   return serial
 }
 
@@ -117,4 +166,29 @@ export function checkChanged(current: CaState, next: CaState): CaState {
     throw new TypeError('updateCa: change must not alter the id or key type')
   }
   return stateOf(next)
+}
+
+/**
+ * A copy of a sealed key (the CryptoKey is immutable; the arrays are copied), so that a store never shares mutable
+ * parts with its callers.
+ *
+ * @example
+ * const kept = copySealedKey(ca.sealedKey)
+ */
+export function copySealedKey(sealed: SealedKey): SealedKey {
+  return { wrappingKey: sealed.wrappingKey, iv: sealed.iv.slice(), wrapped: sealed.wrapped.slice() }
+}
+
+/**
+ * A full CA record from a stored state and its keys, every mutable part copied.
+ *
+ * @example
+ * const ca = withKeys(state, keys, sealedKey)
+ */
+export function withKeys(state: CaState, keys: CryptoKeyPair, sealedKey: SealedKey | undefined): CertificateAuthority {
+  const ca: CertificateAuthority = {
+    ...stateOf(state),
+    keys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
+  }
+  return sealedKey ? { ...ca, sealedKey: copySealedKey(sealedKey) } : ca
 }

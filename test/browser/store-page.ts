@@ -5,7 +5,6 @@
  * calls (a reload empties it, which is the point).
  */
 import {
-  closeIndexedDbStore,
   createMemoryStore,
   createRootCa,
   createSubordinateCa,
@@ -204,7 +203,6 @@ const pocket = {
   signSubordinateCa,
   verifyChain,
   openIndexedDbStore,
-  closeIndexedDbStore,
   failure,
   dumpDatabase,
   scanDatabase,

@@ -23,7 +23,7 @@ import { suite } from '../harness.ts'
 import { dumpStore } from './store.spec.ts'
 
 const passphrase = 'correct horse battery staple'
-const iterations = 1000 // the default is 600,000; these tests are about the format, not the work factor
+const iterations = 10_000 // the least allowed (default 600,000): these tests are about the format, not the work factor
 
 export default suite('backup', (test) => {
   test('a backup restores a CA that issues certificates chaining to the original root', async () => {
@@ -91,9 +91,23 @@ export default suite('backup', (test) => {
       code: 'ERR_PKI_ARGUMENT',
       field: 'passphrase',
     })
-    // The header is authenticated too: a lower work factor written into the file breaks it.
-    const weaker = { ...parsed, kdf: { ...parsed.kdf, iterations: 1001 } }
-    await rejects(importCaBackup(JSON.stringify(weaker), { passphrase, store }), { code: 'ERR_PKI_ARGUMENT' })
+    // The header is authenticated too: another work factor, salt or IV written into the file breaks it.
+    const altered = [
+      { ...parsed, kdf: { ...parsed.kdf, iterations: iterations + 1 } },
+      { ...parsed, kdf: { ...parsed.kdf, salt: btoa('0123456789abcdef') } },
+      { ...parsed, cipher: { ...parsed.cipher, iv: btoa('0123456789ab') } },
+    ]
+    for (const file of altered) {
+      await rejects(importCaBackup(JSON.stringify(file), { passphrase, store }), {
+        code: 'ERR_PKI_ARGUMENT',
+        field: 'passphrase',
+      })
+    }
+    // Below the floor of 10,000 iterations a file is not even tried.
+    await rejects(
+      importCaBackup(JSON.stringify({ ...parsed, kdf: { ...parsed.kdf, iterations: 1000 } }), { passphrase, store }),
+      { code: 'ERR_PKI_FORMAT' },
+    )
     await rejects(importCaBackup('{"format":"something else"}', { passphrase, store }), { code: 'ERR_PKI_FORMAT' })
     await rejects(importCaBackup('not json', { passphrase, store }), { code: 'ERR_PKI_FORMAT' })
     await rejects(importCaBackup(JSON.stringify({ ...parsed, version: 2 }), { passphrase, store }), {
@@ -106,6 +120,22 @@ export default suite('backup', (test) => {
     const once = await dumpStore(store)
     await rejects(importCaBackup(text, { passphrase, store }), { code: 'ERR_PKI_STATE' })
     equal(await dumpStore(store), once)
+  })
+
+  test('a restore with allowBackup false keeps the key inside WebCrypto for good', async () => {
+    const root = await createRootCa({ subject: { commonName: 'Last Copy' }, allowBackup: true })
+    const text = await exportCaBackup(root, { passphrase, iterations })
+    const { ca } = await importCaBackup(text, { passphrase, allowBackup: false })
+    equal(ca.sealedKey, undefined)
+    await rejects(exportCaBackup(ca, { passphrase, iterations }), { code: 'ERR_PKI_STATE' })
+    await issueCertificate(ca, { x509Parameters: { commonName: 'still.example' } })
+    // The passphrase is taken in Unicode NFC: the same words typed as decomposed characters open the file.
+    const accented = await exportCaBackup(root, { passphrase: 'caf\u00e9', iterations })
+    equal((await importCaBackup(accented, { passphrase: 'cafe\u0301' })).ca.id, root.id)
+    await rejects(exportCaBackup(root, { passphrase, iterations, issued: [], store: createMemoryStore() }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'issued',
+    })
   })
 
   test('a CA made without allowBackup cannot be backed up', async () => {

@@ -11,6 +11,7 @@ import {
   createRootCa,
   createSubordinateCa,
   disableCa,
+  enableCa,
   exportPrivateKey,
   generateCrl,
   generateKeyPair,
@@ -113,6 +114,11 @@ export function storeSuite(name: string, open: (env: Env) => Promise<CaStore>): 
           [pending.id, 'PENDING_CERTIFICATE'],
         ],
       )
+      // A pending CA has issued nothing: its status is the answer, before any registry lookup.
+      await rejects(revokeCertificate(pending, '01', 'superseded', { store }), {
+        code: 'ERR_PKI_STATE',
+        status: 'PENDING_CERTIFICATE',
+      })
       const certificate = await signSubordinateCa(root, await getCaCsr(pending))
       const sub = await importCaCertificate(pending, certificate, [root.certificate as string], { store })
       equal((await store.loadCa(pending.id)).status, 'ACTIVE')
@@ -232,6 +238,11 @@ export function storeSuite(name: string, open: (env: Env) => Promise<CaStore>): 
       await rejects(issueCertificate(root, { x509Parameters, store }), { code: 'ERR_PKI_STATE', status: 'DISABLED' })
       await rejects(disableCa(root, { store }), { code: 'ERR_PKI_STATE', status: 'DISABLED' })
       equal(await dumpStore(store), before)
+      // And the other way round: a stale DISABLED copy issues once the stored CA is enabled again.
+      const staleDisabled = await store.loadCa(root.id)
+      await enableCa(root, { store })
+      await issueCertificate(staleDisabled, { x509Parameters, store })
+      await rejects(revokeCertificate(staleDisabled, '01', 'superseded', { store }), { code: 'ERR_PKI_NOT_FOUND' })
     })
 
     test('refused writes change nothing; delete removes a CA and its registry', async (env) => {

@@ -29,7 +29,6 @@ const PUBLIC_VALUES = [
   'REVOCATION_REASONS',
   'buildChain',
   'checkX509Parameters',
-  'closeIndexedDbStore',
   'createCsr',
   'createMemoryStore',
   'createRootCa',
