@@ -59,11 +59,14 @@ export interface Host {
   join(...parts: string[]): string
   /** This process's id, written into lock files and temporary names. */
   pid: number
+  /** When this process started (see {@link processStart}), or undefined where that cannot be read. */
+  start?: string
   /** Whether a process with this pid is alive on this machine (true when in doubt). */
   isAlive(pid: number): Promise<boolean>
 }
 
-/** Files are readable by their owner only: ca.json names no secret, but the registry and key.pem are nobody's business. */
+/** Files are readable by their owner only: ca.json names no secret, but the registry and key.pem are nobody's
+ * business. */
 const FILE_MODE = 0o600
 
 /**
@@ -119,6 +122,31 @@ export function aliveCheck(
     } catch (e) {
       return errorCode(e) !== 'ESRCH'
     }
+  }
+}
+
+/**
+ * When the current process started, as `<boot id>/<start time>` from Linux's /proc (the start time in clock ticks
+ * since boot: no wall clock involved). With the pid it names this process and no earlier one that had the same pid,
+ * and every thread and worker of the process reads the same value. Undefined where /proc cannot be read: other
+ * systems, and Deno without `--allow-all`.
+ *
+ * @example
+ * const host: Host = { fs, join, pid: process.pid, start: await processStart(fs), isAlive }
+ */
+export async function processStart(fs: FileSystem): Promise<string | undefined> {
+  try {
+    const [stat, boot] = await Promise.all([
+      fs.readFile('/proc/self/stat'),
+      fs.readFile('/proc/sys/kernel/random/boot_id'),
+    ])
+    // Field 2 (the command name, in parentheses) may hold spaces and parentheses: count the fields after its end.
+    const text = fromUtf8(stat)
+    const starttime = text.slice(text.lastIndexOf(')') + 2).split(' ')[19]
+    const bootId = fromUtf8(boot).trim()
+    return starttime && /^\d+$/.test(starttime) && /^[0-9a-f-]+$/.test(bootId) ? `${bootId}/${starttime}` : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -13,7 +13,7 @@
  * at all. Temporary names start with a dot (never a CA id), and reads open only the final names above.
  *
  * Writers of one CA are serialized twice over: a promise queue per CA in this store instance (so `Promise.all` of
- * many issuances in one process simply queues), and the CA's lock file across processes and store instances.
+ * many issuances in one process simply queues), and the CA's lock file across processes, threads and store instances.
  */
 import { importSealedKey, unsealPkcs8 } from '../ca/custody.ts'
 import type { CertificateAuthority, SealedKey } from '../ca/types.ts'
@@ -27,7 +27,7 @@ import {
   PkiStateError,
   PkiStorageError,
 } from '../errors.ts'
-import { DEFAULT_ITERATIONS, decryptPkcs8, encryptPkcs8 } from '../keys/pbes2.ts'
+import { decryptPkcs8, encryptPkcs8 } from '../keys/pbes2.ts'
 import { bytesEqual, fromBase64, fromUtf8, toBase64, utf8 } from '../lib/bytes.ts'
 import { resolveCrypto } from '../lib/crypto.ts'
 import { decodePem, encodePem } from '../pem/index.ts'
@@ -40,6 +40,7 @@ import {
   type Host,
   jsonBytes,
   parseJson,
+  processStart,
   readIfExists,
   removeDeadTemps,
   replaceFile,
@@ -48,15 +49,19 @@ import {
   tempName,
   writeNewFile,
 } from './file-io.ts'
-import { acquireLock, forgetLock, type HeldLock, releaseLock } from './file-lock.ts'
+import { createLocks, type HeldLock } from './file-lock.ts'
 import {
   assertIssuing,
   byIssuance,
   checkChanged,
   checkId,
   checkIssuedRecord,
+  checkIterations,
+  copySealedKey,
+  ID_PATTERN,
   registrySerial,
   stateOf,
+  withKeys,
   withStatus,
 } from './registry.ts'
 import type { CaState, CaStore, IssuedEntry, IssuedRecord } from './types.ts'
@@ -70,7 +75,8 @@ import type { CaState, CaStore, IssuedEntry, IssuedRecord } from './types.ts'
 export interface FileStoreOptions {
   /** Encrypts every CA private key (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC). Checked when the store is opened. */
   passphrase: string
-  /** PBKDF2 iterations for keys written from now on: at least 1000, default 600,000 (DEFAULT_ITERATIONS). */
+  /** PBKDF2 iterations for keys written from now on: 10,000 (MIN_ITERATIONS) to 10,000,000, default 600,000. A
+   * non-number is a TypeError, a number out of range (or not whole) a PkiArgumentError on `iterations`. */
   iterations?: number
   /** The `node:fs/promises` subset to use (default: `node:fs/promises` itself); tests inject faults through it. */
   fs?: FileSystem
@@ -79,9 +85,6 @@ export interface FileStoreOptions {
   lockTimeout?: number
 }
 
-const MIN_ITERATIONS = 1000
-/** The most pbes2.ts reads back: a count above it would write keys that no store could open again. */
-const MAX_ITERATIONS = 10_000_000
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000
 const STORE_FILE = 'store.json'
 const STORE_FORMAT = 'pocket-ca/file-store'
@@ -118,8 +121,6 @@ function entryName(serialNo: string): string {
 }
 
 const ENTRY_NAME = /^[0-9A-F]+\.json$/
-/** The names checkId accepts: every other name in the store directory is not a CA. */
-const ID_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 
 function parseCaFile(bytes: Uint8Array, id: string): CaFile {
   const file = parseJson(bytes, `ca.json of CA ${id}`) as Partial<CaFile> | null
@@ -157,14 +158,8 @@ function checkOptions(dir: unknown, o: FileStoreOptions) {
   if (typeof o !== 'object' || o === null) throw new TypeError('openFileStore takes an options object')
   if (typeof o.passphrase !== 'string') throw new TypeError('passphrase must be a string')
   if (o.passphrase === '') throw new PkiArgumentError('passphrase', 'a file store needs a non-empty passphrase')
-  const iterations = o.iterations ?? DEFAULT_ITERATIONS
-  if (typeof iterations !== 'number') throw new TypeError('iterations must be a number')
-  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new PkiArgumentError(
-      'iterations',
-      `iterations must be a whole number in ${MIN_ITERATIONS}..${MAX_ITERATIONS}`,
-    )
-  }
+  // The bounds exportCaBackup has too (MIN_ITERATIONS..MAX_ITERATIONS): above them pbes2.ts would not read keys back.
+  const iterations = checkIterations(o.iterations)
   const lockTimeout = o.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_MS
   if (typeof lockTimeout !== 'number') throw new TypeError('lockTimeout must be a number')
   if (!(lockTimeout >= 0 && lockTimeout <= 3_600_000)) {
@@ -205,7 +200,13 @@ async function loadHost(injected?: FileSystem): Promise<Host> {
       cause: e,
     })
   }
-  return { fs, join: path.join, pid: proc.pid, isAlive: aliveCheck((pid, signal) => proc.kill(pid, signal), proc.pid) }
+  return {
+    fs,
+    join: path.join,
+    pid: proc.pid,
+    start: await processStart(fs),
+    isAlive: aliveCheck((pid, signal) => proc.kill(pid, signal), proc.pid),
+  }
 }
 
 /** Creates store.json (if no one has yet) and checks the passphrase against it. */
@@ -270,7 +271,11 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
   }
   await checkPassphrase(host, crypto, dir, passphrase, iterations)
 
-  /** Decrypted keys by CA id, so that only the first loadCa of a CA pays for PBKDF2. */
+  /** This instance's locks: its own nonce and held tokens, so that it tells its locks from those of other threads
+   * and store instances of this process (which share the pid). */
+  const locks = createLocks(host, crypto)
+  /** Decrypted keys by CA id, so that only the first loadCa of a CA pays for PBKDF2. Never handed out as they are:
+   * {@link record} copies, so that no caller can change what the next loadCa returns. */
   const keyCache = new Map<string, Promise<CaKeys>>()
   /** The tail of each CA's queue of writers in this instance. */
   const queues = new Map<string, Promise<void>>()
@@ -318,7 +323,7 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
   }
 
   function record(state: CaState, k: CaKeys): CertificateAuthority {
-    return { ...stateOf(state), keys: { ...k.keys }, sealedKey: k.sealedKey }
+    return withKeys(state, k.keys, k.sealedKey)
   }
 
   /** Runs `write` for CA `id` after this instance's earlier writes to it, holding its lock file. */
@@ -332,7 +337,7 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
     queues.set(id, tail)
     await before
     try {
-      const lock = await acquireLock(host, crypto, caDir(id), 'lock', {
+      const lock = await locks.acquire(caDir(id), 'lock', {
         timeoutMs: lockTimeout,
         onMissing: () => notFound(id),
       })
@@ -344,7 +349,7 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
         }
         return await write(lock)
       } finally {
-        await releaseLock(host, lock)
+        await locks.release(lock)
       }
     } finally {
       done()
@@ -359,7 +364,8 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
     } catch (e) {
       throw storageError(`could not list ${dir}`, e)
     }
-    return names.filter((name) => ID_NAME.test(name))
+    // The names checkId accepts: every other name in the store directory is not a CA.
+    return names.filter((name) => ID_PATTERN.test(name))
   }
 
   async function readEntries(caId: string): Promise<IssuedRecord[]> {
@@ -463,7 +469,9 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
         throw e instanceof PkiError ? e : storageError(`could not add CA ${id}`, e)
       }
       await syncDir(host, dir)
-      keyCache.set(id, Promise.resolve({ spki, keys: { ...ca.keys }, sealedKey: ca.sealedKey }))
+      // Copies: the caller keeps its record and may change it.
+      const keys = { privateKey: ca.keys.privateKey, publicKey: ca.keys.publicKey }
+      keyCache.set(id, Promise.resolve({ spki, keys, sealedKey: copySealedKey(ca.sealedKey) }))
     },
 
     async loadCa(id) {
@@ -496,7 +504,7 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
           throw storageError(`could not delete CA ${id}`, e)
         }
         // The lock file went with the directory: nothing to release, and the id may be someone else's soon.
-        forgetLock(lock)
+        locks.forget(lock)
         keyCache.delete(id)
         await syncDir(host, dir)
         // Best effort: what is left of a trash directory is removed when a later openFileStore finds us dead.
@@ -508,14 +516,16 @@ export async function openFileStore(dir: string, o: FileStoreOptions): Promise<C
       const before = await readCaFile(checkId(id))
       // Keys first, outside the lock: decrypting may take a PBKDF2 run, and it never depends on the new state.
       const keys = await keysOf(id, before)
-      const after = await exclusive(id, async () => {
+      return exclusive(id, async () => {
         const file = await readCaFile(id)
+        // Another process may have deleted the CA and added another under its id meanwhile: then its keys, resolved
+        // before the write, so that a key that fails to open refuses the update instead of failing after it.
+        const current = file.publicKey === keys.spki ? keys : await keysOf(id, file)
         const next: CaFile = { ...file, ca: checkChanged(file.ca, change(stateOf(file.ca))) }
         await replaceFile(host, crypto, caDir(id), 'ca.json', jsonBytes(next))
-        return next
+        // Nothing after the write can fail: record() only copies.
+        return record(next.ca, current)
       })
-      // Another process may have deleted the CA and added another under its id meanwhile: then its keys.
-      return record(after.ca, after.publicKey === keys.spki ? keys : await keysOf(id, after))
     },
 
     async addIssued(caId, input) {

@@ -44,7 +44,7 @@ const env: Env = {
   openStore: async () =>
     openFileStore(await Deno.makeTempDir({ dir: storeRoot, prefix: 'store-' }), {
       passphrase: 'conformance',
-      iterations: 1000,
+      iterations: 10_000,
     }),
 }
 

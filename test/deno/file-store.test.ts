@@ -1,7 +1,7 @@
 /**
  * The file store on Deno (through Deno's `node:fs/promises`, `node:path` and `node:process`): a store in a temporary
  * folder, a CA added, reloaded by a second store instance, updated and listed; modes on disk; the passphrase check;
- * a lock left by a dead process broken.
+ * a lock left by a dead process broken; two worker threads (one pid, a store each) writing one CA at once.
  *
  *   deno test --allow-read --allow-write --allow-env --allow-run --no-prompt test/deno/file-store.test.ts
  *
@@ -19,9 +19,10 @@ import {
 } from '../../src/index.ts'
 import { openFileStore } from '../../src/store/file.ts'
 import { deepEqual, equal, ok, rejects } from '../assert.ts'
+import { startThreads } from '../node/fixtures/file-store-threads.ts'
 
 const passphrase = 'correct horse battery staple'
-const iterations = 1000
+const iterations = 10_000
 const x509Parameters = { commonName: 'leaf.example' }
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -124,5 +125,43 @@ Deno.test('file store: a lock left by a dead process is broken (with --allow-run
       () => false,
     )
     equal(lockLeft, false)
+  })
+})
+
+Deno.test('file store: two worker threads (one pid, a store each) write one CA at once: no update lost', async () => {
+  await withTempDir(async (dir) => {
+    const store = await openFileStore(dir, { passphrase, iterations })
+    const root = await createRootCa({ subject: { commonName: 'Deno Thread Root' }, store })
+    const rounds = 3
+    const perThread = 15
+    const serials = (
+      await Promise.all(
+        Array.from({ length: rounds * 2 * perThread }, () => issueCertificate(root, { x509Parameters, store })),
+      )
+    ).map((c) => c.serialNo)
+    const part = (round: number, thread: number) => serials.slice((round * 2 + thread) * perThread).slice(0, perThread)
+    // The Node test's worker fixture, run as it is: Deno runs TypeScript.
+    const worker = new URL('../node/fixtures/file-store-worker.ts', import.meta.url)
+    const threads = startThreads(worker, { dir, caId: root.id, passphrase, iterations }, [
+      Array.from({ length: rounds }, (_, round) => part(round, 0)),
+      Array.from({ length: rounds }, (_, round) => part(round, 1)),
+    ])
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const before = await store.loadCa(root.id)
+        const posted = { revoked: perThread, bumps: perThread }
+        deepEqual(await threads.round(), [posted, posted])
+        // A lock broken under a live holder shows as a lost read-modify-write: a revocation or a bump missing.
+        const after = await store.loadCa(root.id)
+        deepEqual(
+          after.revoked.map((r) => r.serialNo).sort(),
+          [...before.revoked.map((r) => r.serialNo), ...part(round, 0), ...part(round, 1)].sort(),
+          `round ${round}`,
+        )
+        equal(after.crlNumber, before.crlNumber + 2 * perThread, `round ${round}`)
+      }
+    } finally {
+      await threads.stop()
+    }
   })
 })

@@ -18,9 +18,11 @@ import {
   createSubordinateCa,
   disableCa,
   enableCa,
+  exportCaBackup,
   generateCrl,
   generateKeyPair,
   getCaCsr,
+  importCaBackup,
   importCaCertificate,
   issueCertificate,
   parseCrl,
@@ -30,13 +32,14 @@ import {
   verifyChain,
 } from '../../src/index.ts'
 import { openFileStore } from '../../src/store/file.ts'
-import type { FileHandleLike, FileSystem } from '../../src/store/file-io.ts'
+import { type FileHandleLike, type FileSystem, processStart } from '../../src/store/file-io.ts'
 import { mustRun, tool } from '../interop/tools.ts'
+import { startThreads } from './fixtures/file-store-threads.ts'
 import { repoRoot } from './testdata.ts'
 
 const passphrase = 'correct horse battery staple'
-/** PBKDF2 iterations for the tests' stores: the minimum, so that opening a store costs nothing. */
-const iterations = 1000
+/** PBKDF2 iterations for the tests' stores: the minimum, so that opening a store costs little. */
+const iterations = 10_000
 const x509Parameters = { commonName: 'leaf.example' }
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'pocket-ca-file-store-'))
@@ -90,6 +93,11 @@ async function snapshot(dir: string): Promise<TreeEntry[]> {
 /** The names under `dir` (recursively) that are not final: temporary files, lock files, trash. */
 async function litter(dir: string): Promise<string[]> {
   return (await snapshot(dir)).map((e) => e.path).filter((p) => p.split('/').some((n) => n.startsWith('.')))
+}
+
+/** `node:fs/promises` with some calls replaced: to do something at an exact point of a store's work. */
+function fsWith(over: Partial<FileSystem>): FileSystem {
+  return { ...(fsp as unknown as FileSystem), ...over }
 }
 
 /** A process id that is certainly dead: a child that has exited (and been reaped). */
@@ -201,8 +209,103 @@ describe('file store: layout, files on disk, passphrase', () => {
     const second = await createRootCa({ subject: { commonName: 'Second Root' }, store })
     await fsp.copyFile(join(dir, second.id, 'key.pem'), join(dir, root.id, 'key.pem'))
     await rejectsWith((await open(dir)).loadCa(root.id), { code: 'ERR_PKI_KEY_MISMATCH' })
-    await rejectsWith(open(dir, { iterations: 999 }), { code: 'ERR_PKI_ARGUMENT', field: 'iterations' })
     await rejectsWith(open(dir, { passphrase: '' }), { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' })
+  })
+
+  it('takes 10,000..10,000,000 PBKDF2 iterations: a TypeError for a non-number, else PkiArgumentError', async () => {
+    const dir = freshDir()
+    for (const iterations of [9_999, 1000, 10_000.5, 10_000_001, Number.NaN, Number.POSITIVE_INFINITY, -10_000]) {
+      await rejectsWith(open(dir, { iterations }), { code: 'ERR_PKI_ARGUMENT', field: 'iterations' })
+    }
+    for (const iterations of ['10000', null, 10_000n, {}]) {
+      const error = await rejectsWith(open(dir, { iterations: iterations as unknown as number }), {})
+      expect(error, String(iterations)).toBeInstanceOf(TypeError)
+    }
+    // Nothing was written by a refused open.
+    await expect(fsp.stat(dir)).rejects.toMatchObject({ code: 'ENOENT' })
+    await open(dir, { iterations: 10_000 })
+  })
+
+  it('hands out copies of the keys it keeps: a caller changing its record changes nothing in the store', async () => {
+    const dir = freshDir()
+    const store = await open(dir)
+    const ca = await createRootCa({ subject: { commonName: 'Copy Root' }, allowBackup: true })
+    await store.addCa(ca)
+    const sealed = ca.sealedKey as NonNullable<typeof ca.sealedKey>
+    const iv = sealed.iv.slice()
+    const wrapped = sealed.wrapped.slice()
+    // The record given to addCa stays the caller's.
+    sealed.iv.fill(0)
+    sealed.wrapped.fill(0)
+    const loaded = await store.loadCa(ca.id)
+    expect(loaded.sealedKey?.iv).toEqual(iv)
+    expect(loaded.sealedKey?.wrapped).toEqual(wrapped)
+    // Nor do the records loadCa and updateCa return share anything with the store's cache.
+    const updated = await store.updateCa(ca.id, (s) => ({ ...s, crlNumber: 3 }))
+    for (const r of [loaded, updated]) {
+      expect(r.sealedKey).not.toBe((await store.loadCa(ca.id)).sealedKey)
+      r.sealedKey?.iv.fill(0)
+      r.sealedKey?.wrapped.fill(0)
+      r.keys.privateKey = r.keys.publicKey
+    }
+    const again = await store.loadCa(ca.id)
+    expect(again.sealedKey?.iv).toEqual(iv)
+    expect(again.sealedKey?.wrapped).toEqual(wrapped)
+    expect(again.keys.privateKey.type).toBe('private')
+    // The sealed key still unseals: a backup of it restores a CA that issues.
+    const backup = await exportCaBackup(again, { passphrase, iterations })
+    const { ca: restored } = await importCaBackup(backup, { passphrase })
+    expect((await issueCertificate(restored, { x509Parameters })).certificate).toMatch(/^-----BEGIN CERTIFICATE-----/)
+  })
+
+  it('updateCa refuses, writing nothing, when another CA whose key does not open took the id', async () => {
+    const dir = freshDir()
+    let beforeLock: (() => Promise<void>) | undefined
+    const store = await open(dir, {
+      fs: fsWith({
+        // Runs once, just before this store takes a CA lock: after updateCa got its keys, before it reads ca.json.
+        link: async (from, to) => {
+          const run = to.endsWith('/lock') ? beforeLock : undefined
+          if (run) beforeLock = undefined
+          await run?.()
+          await fsp.link(from, to)
+        },
+      }),
+    })
+    const root = await createRootCa({ subject: { commonName: 'Replaced Root' }, store })
+    const files = ['ca.json', 'key.pem']
+    const original = await Promise.all(files.map((f) => fsp.readFile(join(dir, root.id, f))))
+    /** Another CA under the same id, as if another process had deleted the CA and added this one meanwhile. */
+    const impostor = async (impostorPassphrase: string) => {
+      const otherDir = freshDir()
+      const other = await open(otherDir, { passphrase: impostorPassphrase })
+      const ca = await createRootCa({ subject: { commonName: 'Impostor' }, allowBackup: true })
+      await other.addCa({ ...ca, id: root.id })
+      beforeLock = async () => {
+        for (const f of files) await fsp.copyFile(join(otherDir, root.id, f), join(dir, root.id, f))
+      }
+      return { ca, caJson: join(otherDir, root.id, 'ca.json') }
+    }
+
+    // Its key is under another passphrase: the update is refused before it writes.
+    const locked = await impostor('another passphrase')
+    await rejectsWith(
+      store.updateCa(root.id, (s) => ({ ...s, crlNumber: 42 })),
+      { code: 'ERR_PKI_ARGUMENT', field: 'passphrase' },
+    )
+    expect(beforeLock).toBeUndefined()
+    expect(await fsp.readFile(join(dir, root.id, 'ca.json'))).toEqual(await fsp.readFile(locked.caJson))
+    expect(await litter(dir)).toEqual([])
+
+    // Its key opens: the update goes to the CA now under the id, and returns that CA's keys.
+    for (const [i, f] of files.entries()) await fsp.writeFile(join(dir, root.id, f), original[i] as Uint8Array)
+    expect((await store.loadCa(root.id)).certificate).toBe(root.certificate)
+    const open2 = await impostor(passphrase)
+    const updated = await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 42 }))
+    expect(updated.crlNumber).toBe(42)
+    expect(updated.certificate).toBe(open2.ca.certificate)
+    const spki = async (k: CryptoKey) => new Uint8Array(await crypto.subtle.exportKey('spki', k))
+    expect(await spki(updated.keys.publicKey)).toEqual(await spki(open2.ca.keys.publicKey))
   })
 
   it('ignores temporary files, reports damaged files as storage errors, deletes a CA in one step', async () => {
@@ -235,6 +338,83 @@ describe('file store: layout, files on disk, passphrase', () => {
 })
 
 describe('file store: locks', () => {
+  it('releases only its own lock: a lock file it cannot read, or finds gone, is left as it is', async () => {
+    const dir = freshDir()
+    let onLockRead: ((path: string) => Promise<void>) | undefined
+    const store = await open(dir, {
+      fs: fsWith({
+        // A writer that is not contended reads its lock file only to release it.
+        readFile: async (path) => {
+          const run = path.endsWith('/lock') ? onLockRead : undefined
+          if (run) onLockRead = undefined
+          await run?.(path)
+          return fsp.readFile(path)
+        },
+      }),
+    })
+    const root = await createRootCa({ subject: { commonName: 'Release Root' }, store })
+    const lock = join(dir, root.id, 'lock')
+    const theirs = JSON.stringify({ pid: process.ppid, token: 'feedfacefeedface' })
+
+    // Gone when read, and taken by another process before the unlink: that lock is theirs.
+    onLockRead = async (path) => {
+      await fsp.unlink(path)
+      await fsp.writeFile(path, theirs)
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' })
+    }
+    await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 1 }))
+    expect(onLockRead).toBeUndefined()
+    expect(await fsp.readFile(lock, 'utf8')).toBe(theirs)
+    await fsp.unlink(lock)
+
+    // Unreadable: whose it is cannot be known, so it stays; to this store it is its own lock no longer held (its
+    // nonce, a released token), and the next write breaks it at once.
+    onLockRead = async () => {
+      throw Object.assign(new Error('EIO: i/o error (injected)'), { code: 'EIO' })
+    }
+    await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 2 }))
+    expect(onLockRead).toBeUndefined()
+    const left = JSON.parse(await fsp.readFile(lock, 'utf8'))
+    expect(left.pid).toBe(process.pid)
+    const started = Date.now()
+    expect((await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 3 }))).crlNumber).toBe(3)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(await litter(dir)).toEqual([])
+  })
+
+  it.runIf(process.platform === 'linux')(
+    'judges a lock with this pid by its nonce and process start: another store is alive, an earlier process dead',
+    async () => {
+      const dir = freshDir()
+      const store = await open(dir, { lockTimeout: 300 })
+      const root = await createRootCa({ subject: { commonName: 'Pid Root' }, store })
+      const lock = join(dir, root.id, 'lock')
+      const start = await processStart(fsp as unknown as FileSystem)
+      expect(start).toMatch(/^[0-9a-f-]+\/\d+$/)
+      const [bootId] = (start as string).split('/')
+      const mine = { pid: process.pid, nonce: '0123456789abcdef', token: 'feedfacefeedface' }
+
+      // Another store instance or thread of this process: alive, so a writer waits for it and times out.
+      for (const content of [{ ...mine, start }, mine]) {
+        await fsp.writeFile(lock, JSON.stringify(content))
+        const error = await rejectsWith(
+          store.updateCa(root.id, (s) => ({ ...s, crlNumber: 7 })),
+          { code: 'ERR_PKI_STORAGE' },
+        )
+        expect((error as Error).message).toContain(`held by pid ${process.pid}: this process`)
+        expect(await fsp.readFile(lock, 'utf8')).toBe(JSON.stringify(content))
+      }
+      expect((await store.loadCa(root.id)).crlNumber).toBe(0)
+
+      // An earlier process that had this pid (same boot, another start): dead, its lock broken at once.
+      await fsp.writeFile(lock, JSON.stringify({ ...mine, start: `${bootId}/1` }))
+      const started = Date.now()
+      expect((await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 8 }))).crlNumber).toBe(8)
+      expect(Date.now() - started).toBeLessThan(300)
+      expect(await litter(dir)).toEqual([])
+    },
+  )
+
   it('breaks a lock whose holder died, and cleans up what it was writing', async () => {
     const dir = freshDir()
     const store = await open(dir)
@@ -498,8 +678,9 @@ describe('file store: a file system failing on its N-th mutating call', () => {
   })
 })
 
-describe('file store: other processes', () => {
+describe('file store: other processes and threads', () => {
   let child: string
+  let worker: string
   let out: string | undefined
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true })
@@ -509,10 +690,12 @@ describe('file store: other processes', () => {
     // Inside the checkout, so nothing is written outside it but the stores; removed afterwards.
     mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true })
     out = mkdtempSync(join(repoRoot, 'node_modules/.cache/file-store-'))
-    child = join(out, 'child.mjs')
+    child = join(out, 'file-store-child.mjs')
+    worker = join(out, 'file-store-worker.mjs')
     await build({
-      entryPoints: [join(repoRoot, 'test/node/fixtures/file-store-child.ts')],
-      outfile: child,
+      entryPoints: ['child', 'worker'].map((f) => join(repoRoot, `test/node/fixtures/file-store-${f}.ts`)),
+      outdir: out,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -645,5 +828,46 @@ describe('file store: other processes', () => {
     expect(entries.filter((e) => e.status === 'REVOKED').length).toBe(20)
     await checkStore(dir, root.id, issued, revoked)
     expect(await litter(dir)).toEqual([])
+  })
+
+  it('two worker threads (one pid, a store each) revoking and updating one CA at once: no update lost', async () => {
+    const dir = freshDir()
+    const store = await open(dir)
+    const root = await createRootCa({ subject: { commonName: 'Thread Root' }, store })
+    const rounds = 5
+    const perThread = 20
+    const serials = (
+      await Promise.all(
+        Array.from({ length: rounds * 2 * perThread }, (_, i) =>
+          issueCertificate(root, { x509Parameters: { commonName: `t${i}.example` }, store }),
+        ),
+      )
+    ).map((c) => c.serialNo)
+    const part = (round: number, thread: number) => serials.slice((round * 2 + thread) * perThread).slice(0, perThread)
+    const started = Date.now()
+    const threads = startThreads(worker, { dir, caId: root.id, passphrase, iterations }, [
+      Array.from({ length: rounds }, (_, round) => part(round, 0)),
+      Array.from({ length: rounds }, (_, round) => part(round, 1)),
+    ])
+    try {
+      for (let round = 0; round < rounds; round++) {
+        const before = await store.loadCa(root.id)
+        const posted = { revoked: perThread, bumps: perThread }
+        expect(await threads.round()).toEqual([posted, posted])
+        // A lock broken under a live holder shows as a lost read-modify-write: a revocation or a bump missing.
+        const after = await store.loadCa(root.id)
+        expect(after.revoked.map((r) => r.serialNo).sort(), `round ${round}`).toEqual(
+          [...before.revoked.map((r) => r.serialNo), ...part(round, 0), ...part(round, 1)].sort(),
+        )
+        expect(after.crlNumber, `round ${round}`).toBe(before.crlNumber + 2 * perThread)
+      }
+    } finally {
+      await threads.stop()
+    }
+    expect(await litter(dir)).toEqual([])
+    console.info(
+      `file store, two worker threads: ${rounds} rounds of 2 x ${perThread} revocations + 2 x ${perThread} updates, ` +
+        `${Date.now() - started} ms`,
+    )
   })
 })

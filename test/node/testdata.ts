@@ -55,6 +55,6 @@ export function nodeEnv(storeRoot: string): Env {
     listFiles: listTestdata,
     // A fresh file store per call, in `storeRoot` (which the caller removes); 1000 PBKDF2 iterations keep it quick.
     openStore: async () =>
-      openFileStore(await mkdtemp(join(storeRoot, 'store-')), { passphrase: 'conformance', iterations: 1000 }),
+      openFileStore(await mkdtemp(join(storeRoot, 'store-')), { passphrase: 'conformance', iterations: 10_000 }),
   }
 }
