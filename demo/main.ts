@@ -1,44 +1,72 @@
 /**
- * Placeholder demo: makes an EC P-256 key pair (private key non-extractable) and a CSR in the browser and shows the
- * CSR and the public key as PEM.
+ * The pocket-ca demo: a complete private CA in one offline page. Keys are made by this tab's WebCrypto and kept in
+ * its IndexedDB (database `pocket-ca-demo`) as non-extractable CryptoKeys; the page's Content-Security-Policy
+ * (`connect-src 'none'`) keeps it from sending anything anywhere.
  */
-import { createCsr, encodePem, generateKeyPair } from '../src/index.ts'
+/// <reference types="vite/client" />
+import './styles.css'
+import { type CaStore, createMemoryStore, openIndexedDbStore } from '../src/index.ts'
+import { type AppState, createAppState, reload } from './state.ts'
+import { byId, h } from './ui/dom.ts'
+import { guardPageDrops } from './ui/files.ts'
+import { createProgress } from './ui/progress.ts'
+import { renderBackup } from './views/backup.ts'
+import { renderCaDetails } from './views/ca-details.ts'
+import { renderCreateRoot } from './views/create-root.ts'
+import { renderCreateSubordinate } from './views/create-subordinate.ts'
+import { renderHierarchy } from './views/hierarchy.ts'
+import { renderInspect } from './views/inspect.ts'
+import { renderIssue } from './views/issue.ts'
+import { renderKeyCsr } from './views/key-csr.ts'
 
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id)
-  if (!found) throw new Error(`missing #${id}`)
-  return found as T
+async function openStore(): Promise<{ store: CaStore; persistent: boolean }> {
+  try {
+    return { store: await openIndexedDbStore({ name: 'pocket-ca-demo' }), persistent: true }
+  } catch (error) {
+    console.warn('IndexedDB unavailable, keeping CAs in memory', error)
+    return { store: createMemoryStore(), persistent: false }
+  }
 }
 
-const form = element<HTMLFormElement>('csr-form')
-const commonName = element<HTMLInputElement>('common-name')
-const button = element<HTMLButtonElement>('generate')
-const status = element<HTMLParagraphElement>('status')
-const output = element<HTMLPreElement>('output')
-const publicKey = element<HTMLPreElement>('public-key')
+function selectCa(app: AppState, caId: string, serialNo?: string): void {
+  app.selectedCaId = caId
+  for (const render of app.renderers) render()
+  if (!serialNo) return
+  const row = [...document.querySelectorAll<HTMLElement>('tr[data-serial]')].find((r) => r.dataset.serial === serialNo)
+  row?.classList.add('highlight')
+  row?.scrollIntoView({ block: 'nearest' })
+}
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault()
-  button.disabled = true
-  status.className = ''
-  status.textContent = 'Generating an EC P-256 key pair…'
-  output.textContent = ''
-  publicKey.textContent = ''
-  try {
-    const started = performance.now()
-    const keys = await generateKeyPair('EC256')
-    const csr = await createCsr(keys, { commonName: commonName.value.trim() })
-    output.textContent = csr
-    // A public key is always exportable in WebCrypto; the private key is not (extractable: false by default).
-    publicKey.textContent = encodePem(
-      'PUBLIC KEY',
-      new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey)),
+function mount(app: AppState): void {
+  renderHierarchy(app, byId('tree-body', HTMLDivElement), { onSelect: (id, serial) => selectCa(app, id, serial) })
+  renderCaDetails(app, byId('details-body', HTMLDivElement))
+  renderCreateRoot(app, byId('root-body', HTMLDivElement), 'root-title')
+  renderCreateSubordinate(app, byId('sub-body', HTMLDivElement), 'sub-title')
+  renderIssue(app, byId('issue-body', HTMLDivElement), 'issue-title')
+  renderKeyCsr(app, byId('csr-body', HTMLDivElement))
+  renderInspect(app, byId('inspect-body', HTMLDivElement), 'inspect-title')
+  renderBackup(app, byId('backup-body', HTMLDivElement))
+}
+
+async function start(): Promise<void> {
+  guardPageDrops(document)
+  byId('no-script', HTMLElement).remove()
+  const progress = createProgress(byId('progress', HTMLElement))
+  const { store, persistent } = await openStore()
+  const app = createAppState(store, persistent, progress)
+  if (!persistent) {
+    byId('storage-note', HTMLElement).append(
+      h('p', { class: 'warning' }, 'This browser refused IndexedDB here: CAs live only until the tab is closed.'),
     )
-    status.textContent = `Done in ${Math.round(performance.now() - started)} ms. The private key stays in this tab.`
-  } catch (error) {
-    status.className = 'error'
-    status.textContent = `Failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`
-  } finally {
-    button.disabled = false
   }
+  mount(app)
+  await reload(app)
+  // Another tab may have changed the store (the store is the truth): look again when this tab comes back.
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) void reload(app)
+  })
+}
+
+start().catch((error: unknown) => {
+  document.body.prepend(h('p', { role: 'alert', class: 'alert fatal' }, `The page could not start: ${String(error)}`))
 })
