@@ -16,6 +16,8 @@ export { REVOCATION_REASONS, revokeCertificate } from './ca/revoke.ts'
 export type { CreateRootCaOptions } from './ca/root.ts'
 export { createRootCa } from './ca/root.ts'
 export { disableCa, enableCa } from './ca/status.ts'
+export type { SelfSignCaOptions } from './ca/self-sign.ts'
+export { selfSignCaCertificate } from './ca/self-sign.ts'
 export type { CreateSubordinateCaOptions, SignSubordinateCaOptions } from './ca/subordinate.ts'
 export { createSubordinateCa, getCaCsr, importCaCertificate, signSubordinateCa } from './ca/subordinate.ts'
 export type {

@@ -199,7 +199,8 @@ function orderChain(
 
 /**
  * Activates a pending subordinate CA with its certificate and the issuer chain (PEM blocks, issuer first, up to and
- * including the root; any order is accepted; one text or an array of texts). Checks that the certificate holds this CA's public key
+ * including the root; any order is accepted; one text or an array of texts). A self-signed certificate for the CA's
+ * own key (see {@link selfSignCaCertificate}) needs no chain: the CA becomes a root. Checks that the certificate holds this CA's public key
  * (PkiKeyMismatchError), is a CA certificate (basicConstraints cA and keyCertSign; PkiArgumentError on
  * `certificate`), and chains to a self-signed root with every signature and validity period good at `at`
  * (PkiChainError). On any failure nothing changes: the CA stays PENDING_CERTIFICATE.
@@ -237,10 +238,13 @@ export async function importCaCertificate(
   if (!bc.isCa || (usage && !usage.has(5))) {
     throw new PkiArgumentError('certificate', 'not a CA certificate (basicConstraints cA and keyCertSign are needed)')
   }
-  if (chainText === undefined || chainText.trim() === '') {
+  // A self-signed certificate (from selfSignCaCertificate, or the AWS RootCACertificate/V1 flow) is its own
+  // chain: checkPath below still checks its signature with its own key.
+  const selfSigned = bytesEqual(cert.parts.issuer, cert.parts.subject)
+  if (!selfSigned && (chainText === undefined || chainText.trim() === '')) {
     throw new PkiArgumentError('chain', 'the issuer chain (up to and including the root) is needed')
   }
-  const ordered = orderChain(cert.parts, readCertificates(chainText, 'chain'))
+  const ordered = selfSigned ? [] : orderChain(cert.parts, readCertificates(chainText as string, 'chain'))
   const path = [cert.parts, ...ordered.map((c) => c.parts)]
   await checkPath(crypto, path, at)
   // The new CA is itself a CA level below everything above it (RFC 5280 6.1.4 (l)): it must fit their pathLen.

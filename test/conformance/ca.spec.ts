@@ -28,8 +28,10 @@ import {
   issueCertificate,
   type KeyType,
   revokeCertificate,
+  selfSignCaCertificate,
   signCsr,
   signSubordinateCa,
+  verifyChain,
 } from '../../src/index.ts'
 import { KEY_TYPE_SPECS } from '../../src/keys/types.ts'
 import { bufferSource } from '../../src/lib/bytes.ts'
@@ -194,6 +196,8 @@ export default suite('ca', (test) => {
       reason: 'unknown_authority',
     })
     await rejects(importCaCertificate(pending, good), { code: 'ERR_PKI_ARGUMENT', field: 'chain' })
+    // A self-signed certificate needs no chain, but it must hold this CA's key: another CA's root is refused.
+    await rejects(importCaCertificate(pending, root.certificate as string), { code: 'ERR_PKI_KEY_MISMATCH' })
     await rejects(importCaCertificate(pending, good, root.certificate, { at: new Date(Date.now() + 4000 * DAY) }), {
       code: 'ERR_PKI_CHAIN',
       reason: 'expired',
@@ -236,6 +240,24 @@ export default suite('ca', (test) => {
     const generalized = p.notAfter.toISOString().replace(/[-:T]|\.000/g, '')
     ok(text.includes(`\x18\x0f${generalized}`), `GeneralizedTime notAfter ${generalized}`)
     ok(text.includes('\x17\x0d450601000000Z'), 'UTCTime notBefore')
+  })
+
+  test('a pending CA signs its own CSR and becomes a root (the AWS RootCACertificate/V1 way)', async () => {
+    const pending = await createSubordinateCa({ subject: { commonName: 'Self Root', organization: 'O' } })
+    const certificate = await selfSignCaCertificate(pending, { validityDays: 30, pathLen: 1 })
+    const p = parts(certificate)
+    deepEqual(p.issuer, p.subject)
+    deepEqual(readBasicConstraints(p.extensions.get(OID.basicConstraints)), { isCa: true, pathLen: 1 })
+    const root = await importCaCertificate(pending, certificate)
+    equal(root.status, 'ACTIVE')
+    deepEqual(root.chain, [])
+    const leaf = await issueCertificate(root, { x509Parameters: { commonName: 'self.example' }, period: 7 })
+    await verifyChain(leaf.certificate, { roots: [certificate], dnsName: 'self.example' })
+    await rejects(selfSignCaCertificate(root), { code: 'ERR_PKI_STATE', status: 'ACTIVE' })
+    await rejects(selfSignCaCertificate(pending, { validityDays: 0 }), {
+      code: 'ERR_PKI_ARGUMENT',
+      field: 'validityDays',
+    })
   })
 
   test('disabled, pending and expired CAs refuse to issue', async () => {

@@ -59,6 +59,7 @@ const PUBLIC_VALUES = [
   'parseCsr',
   'parseIp',
   'revokeCertificate',
+  'selfSignCaCertificate',
   'signCsr',
   'signSubordinateCa',
   'verifyChain',
