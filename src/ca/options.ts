@@ -133,6 +133,7 @@ export function checkCaRecord(ca: unknown, name = 'ca'): asserts ca is Certifica
   if (r.certificate !== undefined && typeof r.certificate !== 'string') bad('certificate')
   if (!Array.isArray(r.chain) || r.chain.some((p) => typeof p !== 'string')) bad('chain')
   if (typeof r.settings !== 'object' || r.settings === null) bad('settings')
+  if (r.meta !== undefined && (typeof r.meta !== 'object' || r.meta === null || Array.isArray(r.meta))) bad('meta')
   if (!Number.isSafeInteger(r.crlNumber) || (r.crlNumber as number) < 0) bad('crlNumber')
   if (
     !Array.isArray(r.revoked) ||

@@ -62,6 +62,11 @@ export interface CertificateAuthority {
    * leave this WebCrypto implementation.
    */
   sealedKey?: SealedKey
+  /**
+   * JSON data that integrations keep with the CA, under a name of their own (the cloud-API emulator keeps its AWS
+   * CA type and configuration under `aws`). Stores and backups carry it as is; pocket-ca itself never reads it.
+   */
+  meta?: Record<string, unknown>
 }
 
 /**

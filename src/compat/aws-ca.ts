@@ -23,6 +23,7 @@ import {
   metaOf,
   subjectParameters,
   typeOf,
+  withMeta,
 } from './aws-model.ts'
 import {
   AwsError,
@@ -48,7 +49,12 @@ export interface AwsCall {
   input: Record<string, unknown>
 }
 
-/** How long AWS recognises an idempotency token (API Reference: "within five minutes"). */
+/**
+ * How long AWS recognises an idempotency token (API Reference: "within five minutes").
+ *
+ * @example
+ * const same = now - meta.createdAt < IDEMPOTENCY_MS
+ */
 export const IDEMPOTENCY_MS = 5 * 60_000
 
 /**
@@ -91,7 +97,7 @@ export async function updateMeta(
   await attempt(
     ctx.store.updateCa(id, (state: CaState): AwsCaState => {
       const meta = metaOf(state)
-      return meta ? { ...state, aws: change(meta) } : state
+      return meta ? withMeta(state, change(meta)) : state
     }),
   )
 }
@@ -175,11 +181,10 @@ export async function createCertificateAuthority(call: AwsCall): Promise<{ Certi
     ...(usageMode ? { usageMode } : {}),
     ...(token !== undefined ? { idempotencyToken: token } : {}),
   }
-  const record: CertificateAuthority & { aws: AwsCaMeta } = {
-    ...pending,
-    settings: { ...pending.settings, ...revocationSettings(revocation, pending.id, region) },
-    aws: meta,
-  }
+  const record: CertificateAuthority = withMeta(
+    { ...pending, settings: { ...pending.settings, ...revocationSettings(revocation, pending.id, region) } },
+    meta,
+  )
   await attempt(ctx.store.addCa(record))
   return { CertificateAuthorityArn: caArn(region, pending.id) }
 }
@@ -295,9 +300,9 @@ export async function importCertificateAuthorityCertificate(call: AwsCall): Prom
   if (type === 'SUBORDINATE' && !chain) {
     throw new AwsError('InvalidRequestException', 'a SUBORDINATE CA needs the CertificateChain up to its root')
   }
-  // A self-signed certificate is its own chain: importCaCertificate checks it as a path of one, a root.
+  // A self-signed certificate needs no chain: importCaCertificate checks it as a path of one, a root.
   await attempt(
-    importCaCertificate(ca, certificate, type === 'ROOT' ? certificate : chain, {
+    importCaCertificate(ca, certificate, type === 'ROOT' ? undefined : chain, {
       store: ctx.store,
       crypto: ctx.crypto,
       at: ctx.now(),
@@ -340,11 +345,8 @@ export async function updateCertificateAuthority(call: AwsCall): Promise<Record<
       ctx.store.updateCa(ca.id, (state: CaState): AwsCaState => {
         const { crlUrls: _crl, ocspUrl: _ocsp, ...kept } = state.settings
         const meta = metaOf(state)
-        return {
-          ...state,
-          settings: { ...kept, ...settings },
-          ...(meta ? { aws: { ...meta, revocationConfiguration: revocation } } : {}),
-        }
+        const next = { ...state, settings: { ...kept, ...settings } }
+        return meta ? withMeta(next, { ...meta, revocationConfiguration: revocation }) : next
       }),
     )
   }

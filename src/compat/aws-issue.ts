@@ -4,12 +4,15 @@
  */
 import { signCsr } from '../ca/issue.ts'
 import { revokeCertificate } from '../ca/revoke.ts'
+import { selfSignCaCertificate } from '../ca/self-sign.ts'
 import { signSubordinateCa } from '../ca/subordinate.ts'
 import type { CertificateAuthority, RevocationReason } from '../ca/types.ts'
 import { parseCertificate } from '../cert/parse.ts'
 import type { Profile } from '../cert/profiles.ts'
 import { normalizeSerial } from '../cert/serial.ts'
 import { PkiNotFoundError } from '../errors.ts'
+import { bytesEqual } from '../lib/bytes.ts'
+import { decodePem } from '../pem/index.ts'
 import { type AwsCall, attempt, IDEMPOTENCY_MS, loadByArn, updateMeta } from './aws-ca.ts'
 import {
   AWS_SIGNING_ALGORITHMS,
@@ -21,7 +24,6 @@ import {
   typeOf,
 } from './aws-model.ts'
 import { AwsError, readBlobText, readEnum, readInteger, readObject, readString, toAwsError } from './aws-protocol.ts'
-import { selfSignCaCsr } from './aws-root.ts'
 
 const DAY_MS = 86_400_000
 /** How long issue tokens are kept (API Reference: "Idempotency tokens ... time out after one hour"). */
@@ -119,6 +121,18 @@ function nowSeconds(now: Date): Date {
   return new Date(ms - (ms % 1000))
 }
 
+/** Whether two PEM texts hold the same CSR (the same DER, whatever the line ends); MalformedCSRException if not PEM. */
+function sameCsr(given: string, own: string): boolean {
+  let blocks: { der: Uint8Array }[]
+  try {
+    blocks = decodePem(given, { label: 'CERTIFICATE REQUEST' })
+  } catch (e) {
+    throw toAwsError(e, { malformed: 'MalformedCSRException' })
+  }
+  const ours = decodePem(own, { label: 'CERTIFICATE REQUEST' })[0]
+  return blocks.length === 1 && ours !== undefined && bytesEqual((blocks[0] as { der: Uint8Array }).der, ours.der)
+}
+
 async function issueFor(call: AwsCall, ca: CertificateAuthority, csr: string, template: Template, end: number) {
   const { ctx } = call
   const at = nowSeconds(ctx.now())
@@ -127,7 +141,19 @@ async function issueFor(call: AwsCall, ca: CertificateAuthority, csr: string, te
     if (typeOf(ca) !== 'ROOT') {
       throw new AwsError('InvalidArgsException', "RootCACertificate/V1 is for a ROOT CA's own CSR")
     }
-    const signed = await attempt(selfSignCaCsr(ctx.crypto, ca, csr, at, new Date(end)), where)
+    if (ca.status !== 'PENDING_CERTIFICATE' || !ca.csr) {
+      throw new AwsError(
+        'InvalidStateException',
+        `the CA is ${ca.status}: RootCACertificate/V1 needs PENDING_CERTIFICATE`,
+      )
+    }
+    // The CA's key exists only here, so the one CSR for it is the CA's own (GetCertificateAuthorityCsr).
+    if (!sameCsr(csr, ca.csr)) {
+      throw new AwsError('InvalidArgsException', "RootCACertificate/V1 signs only the CA's own CSR")
+    }
+    const o = { validityDays: periodDays(end, at), crypto: ctx.crypto, at }
+    const certificate = await attempt(selfSignCaCertificate(ca, o), where)
+    const signed = { serialNo: parseCertificate(certificate).serialNo, certificate }
     await updateMeta(ctx, ca.id, (meta) => ({ ...meta, selfSigned: signed }))
     return signed.serialNo
   }
@@ -177,6 +203,10 @@ export async function issueCertificateOperation(call: AwsCall): Promise<{ Certif
   const earlier = token === undefined ? undefined : metaOf(ca)?.issueTokens?.find((t) => t.token === token)
   if (earlier && now - earlier.at < IDEMPOTENCY_MS) {
     return { CertificateArn: certificateArn(region, ca.id, earlier.serialNo) }
+  }
+  // The CA's status first, as the library checks it first: a CA that is not ACTIVE signs nothing but its own CSR.
+  if (template.kind !== 'root' && ca.status !== 'ACTIVE') {
+    throw new AwsError('InvalidStateException', `the CA is ${ca.status}: it cannot issue certificates`)
   }
   checkSigningAlgorithm(ca.keyType, signingAlgorithm)
   const end = validityEnd(validity, nowSeconds(ctx.now()))

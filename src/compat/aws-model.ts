@@ -14,10 +14,21 @@ import type { X509Parameters } from '../names/types.ts'
 import type { CaState } from '../store/types.ts'
 import { AWS_ACCOUNT, AwsError } from './aws-protocol.ts'
 
-/** CertificateAuthorityType (API Reference, CreateCertificateAuthority). */
+/**
+ * CertificateAuthorityType (API Reference, CreateCertificateAuthority).
+ *
+ * @example
+ * const type: AwsCaType = 'ROOT'
+ */
 export type AwsCaType = 'ROOT' | 'SUBORDINATE'
 
-/** What the emulator remembers of a CA beyond the CA record, all plain JSON. */
+/**
+ * What the emulator remembers of a CA beyond the CA record, all plain JSON.
+ *
+ * @example
+ * const meta: AwsCaMeta = { type: 'ROOT', createdAt: Date.now(), lastStateChangeAt: Date.now(),
+ *   keyAlgorithm: 'EC_prime256v1', signingAlgorithm: 'SHA256WITHECDSA', subject: { CommonName: 'Root' } }
+ */
 export interface AwsCaMeta {
   type: AwsCaType
   /** Epoch milliseconds. */
@@ -38,21 +49,31 @@ export interface AwsCaMeta {
 }
 
 /**
- * A CA state or record with the emulator's `aws` member.
+ * A CA state or record; the emulator's data lives in its `meta.aws`.
  *
  * @example
- * const meta = (state as AwsCaState).aws
+ * const meta = metaOf(state as AwsCaState)
  */
-export type AwsCaState = CaState & { aws?: AwsCaMeta }
+export type AwsCaState = CaState
 
 /**
- * The `aws` member of a CA state or record, if it has one.
+ * The emulator's data of a CA state or record (`meta.aws`), if it has any.
  *
  * @example
  * const type = metaOf(state)?.type ?? 'SUBORDINATE'
  */
 export function metaOf(ca: CaState | CertificateAuthority): AwsCaMeta | undefined {
-  return (ca as AwsCaState).aws
+  return ca.meta?.aws as AwsCaMeta | undefined
+}
+
+/**
+ * A CA state or record with the emulator's data set (other integrations' `meta` members kept).
+ *
+ * @example
+ * const next = withMeta(state, { ...meta, revocationConfiguration })
+ */
+export function withMeta<T extends CaState>(ca: T, meta: AwsCaMeta): T {
+  return { ...ca, meta: { ...ca.meta, aws: meta } }
 }
 
 /**
@@ -88,7 +109,12 @@ export const SIGNING_ALGORITHMS: Readonly<Record<KeyType, string>> = {
   Ed25519: 'ED25519',
 }
 
-/** The SigningAlgorithm values of the API Reference (SigningAlgorithm enum). */
+/**
+ * The SigningAlgorithm values of the API Reference (SigningAlgorithm enum).
+ *
+ * @example
+ * readEnum(input, 'SigningAlgorithm', AWS_SIGNING_ALGORITHMS)
+ */
 export const AWS_SIGNING_ALGORITHMS = [
   'SHA256WITHECDSA',
   'SHA384WITHECDSA',

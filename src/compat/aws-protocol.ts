@@ -20,11 +20,26 @@ import {
 import { fromBase64, fromUtf8 } from '../lib/bytes.ts'
 import { json } from './context.ts'
 
-/** The `X-Amz-Target` prefix of AWS Private CA (service `ACMPrivateCA`, API version 2017-08-22). */
+/**
+ * The `X-Amz-Target` prefix of AWS Private CA (service `ACMPrivateCA`, API version 2017-08-22).
+ *
+ * @example
+ * request.headers.get('x-amz-target')?.startsWith(AWS_TARGET_PREFIX)
+ */
 export const AWS_TARGET_PREFIX = 'ACMPrivateCA.'
-/** The account every emulated ARN carries (one local user). */
+/**
+ * The account every emulated ARN carries (one local user).
+ *
+ * @example
+ * `arn:aws:acm-pca:us-east-1:${AWS_ACCOUNT}:certificate-authority/${id}`
+ */
 export const AWS_ACCOUNT = '123456789012'
-/** The region used when neither the SigV4 credential scope nor the Host header names one. */
+/**
+ * The region used when neither the SigV4 credential scope nor the Host header names one.
+ *
+ * @example
+ * regionOf(new Request('http://127.0.0.1/')) === AWS_DEFAULT_REGION // true
+ */
 export const AWS_DEFAULT_REGION = 'us-east-1'
 
 /**
@@ -49,6 +64,9 @@ export class AwsError extends Error {
 /**
  * The names of the AWS Private CA errors an operation reports for the pocket-ca errors it can meet: what a
  * PkiFormatError or PkiSignatureError is depends on whether the input was a CSR or a certificate.
+ *
+ * @example
+ * const where: ErrorContext = { malformed: 'MalformedCertificateException', invalid: 'InvalidRequestException' }
  */
 export interface ErrorContext {
   /** A malformed input: MalformedCSRException (IssueCertificate) or MalformedCertificateException (import). */

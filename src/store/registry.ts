@@ -139,6 +139,7 @@ export function stateOf(ca: CaState | CertificateAuthority): CaState {
     chain: [...state.chain],
     settings: structuredClone(state.settings),
     revoked: state.revoked.map((r) => ({ ...r })),
+    ...(state.meta !== undefined ? { meta: structuredClone(state.meta) } : {}),
   }
 }
 
