@@ -342,6 +342,8 @@ describe('file store: locks', () => {
     const dir = freshDir()
     let onLockRead: ((path: string) => Promise<void>) | undefined
     const store = await open(dir, {
+      // Short: a lock that should be broken at once but is not fails the test with this time limit.
+      lockTimeout: 2000,
       fs: fsWith({
         // A writer that is not contended reads its lock file only to release it.
         readFile: async (path) => {
@@ -376,9 +378,7 @@ describe('file store: locks', () => {
     expect(onLockRead).toBeUndefined()
     const left = JSON.parse(await fsp.readFile(lock, 'utf8'))
     expect(left.pid).toBe(process.pid)
-    const started = Date.now()
     expect((await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 3 }))).crlNumber).toBe(3)
-    expect(Date.now() - started).toBeLessThan(1000)
     expect(await litter(dir)).toEqual([])
   })
 
@@ -408,25 +408,22 @@ describe('file store: locks', () => {
 
       // An earlier process that had this pid (same boot, another start): dead, its lock broken at once.
       await fsp.writeFile(lock, JSON.stringify({ ...mine, start: `${bootId}/1` }))
-      const started = Date.now()
       expect((await store.updateCa(root.id, (s) => ({ ...s, crlNumber: 8 }))).crlNumber).toBe(8)
-      expect(Date.now() - started).toBeLessThan(300)
       expect(await litter(dir)).toEqual([])
     },
   )
 
   it('breaks a lock whose holder died, and cleans up what it was writing', async () => {
     const dir = freshDir()
-    const store = await open(dir)
+    // A short time limit: had the dead holder's lock been respected, the issuance would fail with it.
+    const store = await open(dir, { lockTimeout: 2000 })
     const root = await createRootCa({ subject: { commonName: 'Stale Root' }, store })
     const pid = await deadPid()
     const caDir = join(dir, root.id)
     await fsp.writeFile(join(caDir, 'lock'), JSON.stringify({ pid, token: 'feedfacefeedface' }))
     await fsp.writeFile(join(caDir, 'issued', `.tmp-${pid}-feedfacefeedface.0A0B.json`), '{"half')
     await fsp.writeFile(join(caDir, `.tmp-${pid}-feedfacefeedface.ca.json`), '{"half')
-    const started = Date.now()
     const leaf = await issueCertificate(root, { x509Parameters, store })
-    expect(Date.now() - started).toBeLessThan(1000)
     expect((await store.listIssued(root.id)).map((e) => e.serialNo)).toEqual([leaf.serialNo])
     expect(await litter(dir)).toEqual([])
   })
@@ -440,12 +437,10 @@ describe('file store: locks', () => {
       const lock = join(dir, root.id, 'lock')
       await fsp.writeFile(lock, JSON.stringify({ pid: sleeper.pid, token: 'feedfacefeedface' }))
       const before = await snapshot(dir)
-      const started = Date.now()
       await rejectsWith(
         store.updateCa(root.id, (s) => ({ ...s, crlNumber: 7 })),
         { code: 'ERR_PKI_STORAGE' },
       )
-      expect(Date.now() - started).toBeGreaterThanOrEqual(300)
       expect(await snapshot(dir)).toEqual(before)
       // The holder lets go while a writer waits: the writer goes ahead.
       const waiting = store.updateCa(root.id, (s) => ({ ...s, crlNumber: 8 }))
