@@ -2,12 +2,16 @@
  * Two jobs in one file:
  * - the demo build: `demo/` -> `demo-dist/` (static, `base: './'` so the page works offline from any folder, and
  *   the script inlined into index.html so it also works opened as a file: Chromium refuses module scripts from
- *   file:// URLs); `npm start` builds it and serves it with `vite preview` on 127.0.0.1;
+ *   file:// URLs); `npm start` builds it and serves it with `vite preview` on 127.0.0.1. Next to it, the emulator
+ *   page (emulator.html, emulator.js, emulator.css) and its Service Worker (sw.js), built by esbuild outside Vite's
+ *   module graph so that index.html stays one self-contained file;
  * - the vitest projects: `node` (conformance adapter, unit and interop tests on Node) and `chromium` (runs the
  *   conformance suites in headless Chromium through Playwright; see test/browser/chromium.test.ts).
  */
 import { createHash } from 'node:crypto'
-import { resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import { type BuildOptions, build as esbuild } from 'esbuild'
 import type { Plugin } from 'vite'
 import { defineConfig } from 'vitest/config'
 
@@ -80,6 +84,67 @@ function inlineEntryScript(): Plugin {
   }
 }
 
+/**
+ * The emulator page's Content-Security-Policy: its own script, stylesheet and Service Worker ('self'), fetch() to its
+ * own origin only (`connect-src 'self'`: the routes the worker answers), nothing else.
+ */
+function emulatorCsp(): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    'img-src data:',
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ')
+}
+
+/**
+ * Adds the emulator page to the build: demo/emulator.html with its CSP <meta>, emulator.js (demo/emulator.ts, a
+ * module), emulator.css (demo/styles.css) and sw.js (demo/sw.ts, a classic Service Worker script), each bundled by
+ * esbuild into one file. Runs after inlineEntryScript, which must see only the CA page's chunk and stylesheet.
+ */
+function emulatorPage(): Plugin {
+  const demo = resolve(repoRoot, 'demo')
+  const common: BuildOptions = {
+    bundle: true,
+    write: false,
+    minify: true,
+    platform: 'browser',
+    target: 'es2022',
+    legalComments: 'none',
+    logLevel: 'silent',
+    // Never written (write: false): only names the outputs.
+    outdir: resolve(demo, '.emulator-build'),
+  }
+  return {
+    name: 'pocket-ca:emulator-page',
+    apply: 'build',
+    enforce: 'post',
+    async generateBundle() {
+      const results = await Promise.all([
+        esbuild({ ...common, entryPoints: [{ in: resolve(demo, 'emulator.ts'), out: 'emulator' }], format: 'esm' }),
+        esbuild({ ...common, entryPoints: [{ in: resolve(demo, 'styles.css'), out: 'emulator' }] }),
+        esbuild({ ...common, entryPoints: [{ in: resolve(demo, 'sw.ts'), out: 'sw' }], format: 'iife' }),
+      ])
+      const files = results.flatMap((r) => r.outputFiles ?? [])
+      for (const file of files) this.emitFile({ type: 'asset', fileName: basename(file.path), source: file.contents })
+      const names = files.map((f) => basename(f.path))
+      for (const name of ['emulator.js', 'emulator.css', 'sw.js']) {
+        if (!names.includes(name)) this.error(`demo: esbuild made no ${name} for the emulator page`)
+      }
+      let html = await readFile(resolve(demo, 'emulator.html'), 'utf8')
+      const meta = `<meta http-equiv="Content-Security-Policy" content="${emulatorCsp()}" />`
+      if (!html.includes('<meta charset="utf-8" />')) this.error('demo: emulator.html needs <meta charset="utf-8" />')
+      html = html.replace('<meta charset="utf-8" />', () => `<meta charset="utf-8" />\n    ${meta}`)
+      this.emitFile({ type: 'asset', fileName: 'emulator.html', source: html })
+    },
+  }
+}
+
 export default defineConfig({
   root: resolve(repoRoot, 'demo'),
   base: './',
@@ -93,7 +158,8 @@ export default defineConfig({
     assetsInlineLimit: Number.POSITIVE_INFINITY,
     reportCompressedSize: true,
   },
-  plugins: [inlineEntryScript()],
+  // In this order: the CA page is inlined before the emulator page's files join the bundle.
+  plugins: [inlineEntryScript(), emulatorPage()],
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   test: {
     root: repoRoot,
