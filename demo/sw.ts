@@ -23,27 +23,7 @@ interface ServiceWorkerScope {
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void
 }
 
-const worker = globalThis as unknown as ServiceWorkerScope
-
 type Handler = (request: Request) => Promise<Response>
-
-/**
- * The handler of this worker instance, made on the first API request. One per instance, not per request: the
- * XClarity-style CSRs (and their keys) live in its memory between the POST that makes one and the GET that reads it.
- */
-let handler: Promise<Handler> | undefined
-
-function getHandler(): Promise<Handler> {
-  if (!handler) {
-    const made = openIndexedDbStore({ name: DEMO_DATABASE }).then((store) => createPrivateCaHandler({ store }))
-    // A failure (IndexedDB refused) is answered as a 500 and tried again on the next request.
-    made.catch(() => {
-      if (handler === made) handler = undefined
-    })
-    handler = made
-  }
-  return handler
-}
 
 /** The same response with the header that says the Service Worker answered it. */
 function marked(response: Response): Response {
@@ -52,22 +32,50 @@ function marked(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }
 
-async function answer(request: Request, path: string): Promise<Response> {
-  try {
-    // The API sees its path from the worker's scope, so the demo works from any folder of a site.
-    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer()
-    const inner = new Request(new URL(path, request.url), { method: request.method, headers: request.headers, body })
-    return marked(await (await getHandler())(inner))
-  } catch (e) {
-    const message = `the Service Worker could not answer: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`
-    return marked(Response.json({ message }, { status: 500 }))
+/**
+ * Registers the worker's listeners. The handler promise lives in this closure, not in a module variable: one per
+ * worker instance, made on the first API request, because the XClarity-style CSRs (and their keys) live in its
+ * memory between the POST that makes one and the GET that reads it.
+ *
+ * @example
+ * listen(globalThis as unknown as ServiceWorkerScope)
+ */
+function listen(scope: ServiceWorkerScope): void {
+  let handler: Promise<Handler> | undefined
+
+  const getHandler = (): Promise<Handler> => {
+    if (!handler) {
+      const made = openIndexedDbStore({ name: DEMO_DATABASE }).then((store) => createPrivateCaHandler({ store }))
+      // A failure (IndexedDB refused) is answered as a 500 and tried again on the next request.
+      made.catch(() => {
+        if (handler === made) handler = undefined
+      })
+      handler = made
+    }
+    return handler
   }
+
+  const answer = async (request: Request, path: string): Promise<Response> => {
+    try {
+      // The API sees its path from the worker's scope, so the demo works from any folder of a site.
+      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer()
+      const inner = new Request(new URL(path, request.url), { method: request.method, headers: request.headers, body })
+      return marked(await (await getHandler())(inner))
+    } catch (e) {
+      // The error's name says what failed; its message (database names, stack details) stays in the worker's log.
+      console.error('pocket-ca Service Worker:', e)
+      const name = e instanceof Error ? e.name : typeof e
+      return marked(Response.json({ message: `the Service Worker could not answer (${name})` }, { status: 500 }))
+    }
+  }
+
+  scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()))
+  // Takes over the open pages at once, so the page that registered the worker needs no reload.
+  scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()))
+  scope.addEventListener('fetch', (event) => {
+    const path = emulatedPath(event.request, scope.registration.scope)
+    if (path !== undefined) event.respondWith(answer(event.request, path))
+  })
 }
 
-worker.addEventListener('install', (event) => event.waitUntil(worker.skipWaiting()))
-// Takes over the open pages at once, so the page that registered the worker needs no reload.
-worker.addEventListener('activate', (event) => event.waitUntil(worker.clients.claim()))
-worker.addEventListener('fetch', (event) => {
-  const path = emulatedPath(event.request, worker.registration.scope)
-  if (path !== undefined) event.respondWith(answer(event.request, path))
-})
+listen(globalThis as unknown as ServiceWorkerScope)

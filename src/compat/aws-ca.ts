@@ -5,10 +5,10 @@
  * DeleteCertificateAuthority, each on the CA records of `ctx.store` through the library's CA functions.
  */
 import { checkSettings } from '../ca/settings.ts'
-import { disableCa, enableCa } from '../ca/status.ts'
 import { createSubordinateCa, getCaCsr, importCaCertificate } from '../ca/subordinate.ts'
 import type { CaSettings, CertificateAuthority } from '../ca/types.ts'
 import { parseCertificate } from '../cert/parse.ts'
+import { PkiStateError } from '../errors.ts'
 import { fromBase64, fromUtf8, toBase64, utf8 } from '../lib/bytes.ts'
 import type { CaState } from '../store/types.ts'
 import {
@@ -100,6 +100,26 @@ export async function updateMeta(
       return meta ? withMeta(state, change(meta)) : state
     }),
   )
+}
+
+/**
+ * updateMeta after an operation's main change has committed: a failure is ignored, because the client must not get
+ * an error for a change that was made (a retry would then meet a changed CA). The metadata written this way is
+ * bookkeeping (a timestamp, an idempotency token) whose loss costs a little accuracy, not the operation.
+ *
+ * @example
+ * await updateMetaBestEffort(ctx, ca.id, (meta) => ({ ...meta, lastStateChangeAt: Date.now() }))
+ */
+export async function updateMetaBestEffort(
+  ctx: CompatContext,
+  id: string,
+  change: (meta: AwsCaMeta) => AwsCaMeta,
+): Promise<void> {
+  try {
+    await updateMeta(ctx, id, change)
+  } catch {
+    // Best-effort by design (see above); the main change stands.
+  }
 }
 
 /** CRL and OCSP settings from a RevocationConfiguration (API Reference, CrlConfiguration and OcspConfiguration). */
@@ -310,7 +330,8 @@ export async function importCertificateAuthorityCertificate(call: AwsCall): Prom
     { malformed: 'MalformedCertificateException', invalid: 'InvalidRequestException' },
   )
   const now = ctx.now().getTime()
-  await updateMeta(ctx, ca.id, (meta) => ({ ...meta, lastStateChangeAt: now }))
+  // importCaCertificate applied its own store change (the CA is ACTIVE now): the timestamp is best-effort.
+  await updateMetaBestEffort(ctx, ca.id, (meta) => ({ ...meta, lastStateChangeAt: now }))
   return {}
 }
 
@@ -335,24 +356,39 @@ export async function updateCertificateAuthority(call: AwsCall): Promise<Record<
     throw new AwsError('InvalidArgsException', `Status may be ACTIVE or DISABLED, not ${status}`)
   }
   const settings = revocation ? revocationSettings(revocation, ca.id, region) : undefined
-  if (status !== undefined && status !== ca.status) {
-    const o = { store: ctx.store }
-    await attempt(status === 'DISABLED' ? disableCa(ca, o) : enableCa(ca, o))
-  }
+  const changesStatus = status !== undefined && status !== ca.status
+  if (!changesStatus && !settings) return {}
   const now = ctx.now().getTime()
-  if (settings) {
-    await attempt(
-      ctx.store.updateCa(ca.id, (state: CaState): AwsCaState => {
-        const { crlUrls: _crl, ocspUrl: _ocsp, ...kept } = state.settings
-        const meta = metaOf(state)
-        const next = { ...state, settings: { ...kept, ...settings } }
-        return meta ? withMeta(next, { ...meta, revocationConfiguration: revocation }) : next
-      }),
-    )
-  }
-  if (status !== undefined && status !== ca.status) {
-    await updateMeta(ctx, ca.id, (meta) => ({ ...meta, lastStateChangeAt: now }))
-  }
+  // One store change for the status, the revocation settings and lastStateChangeAt: separate writes could fail after
+  // the first committed, and the client would get an error for a change that was made.
+  await attempt(
+    ctx.store.updateCa(ca.id, (state: CaState): AwsCaState => {
+      let next: CaState = state
+      if (changesStatus) {
+        // The check disableCa / enableCa make, against the stored status (another request may have changed it).
+        const from = status === 'DISABLED' ? 'ACTIVE' : 'DISABLED'
+        if (state.status !== from) {
+          const verb = status === 'DISABLED' ? 'disabled' : 'enabled'
+          throw new PkiStateError(
+            state.status,
+            `only a CA in status ${from} can be ${verb}; this one is ${state.status}`,
+          )
+        }
+        next = { ...next, status }
+      }
+      if (settings) {
+        const { crlUrls: _crl, ocspUrl: _ocsp, ...kept } = next.settings
+        next = { ...next, settings: { ...kept, ...settings } }
+      }
+      const meta = metaOf(state)
+      if (!meta) return next
+      return withMeta(next, {
+        ...meta,
+        ...(settings ? { revocationConfiguration: revocation } : {}),
+        ...(changesStatus ? { lastStateChangeAt: now } : {}),
+      })
+    }),
+  )
   return {}
 }
 

@@ -13,7 +13,7 @@ import { normalizeSerial } from '../cert/serial.ts'
 import { PkiNotFoundError } from '../errors.ts'
 import { bytesEqual } from '../lib/bytes.ts'
 import { decodePem } from '../pem/index.ts'
-import { type AwsCall, attempt, IDEMPOTENCY_MS, loadByArn, updateMeta } from './aws-ca.ts'
+import { type AwsCall, attempt, IDEMPOTENCY_MS, loadByArn, updateMeta, updateMetaBestEffort } from './aws-ca.ts'
 import {
   AWS_SIGNING_ALGORITHMS,
   caIdOf,
@@ -212,7 +212,8 @@ export async function issueCertificateOperation(call: AwsCall): Promise<{ Certif
   const end = validityEnd(validity, nowSeconds(ctx.now()))
   const serialNo = await issueFor(call, ca, csr, template, end)
   if (token !== undefined) {
-    await updateMeta(ctx, ca.id, (meta) => ({
+    // The certificate is issued (and recorded): a lost token only means a retry issues another certificate.
+    await updateMetaBestEffort(ctx, ca.id, (meta) => ({
       ...meta,
       issueTokens: [
         ...(meta.issueTokens ?? []).filter((t) => t.token !== token && now - t.at < TOKEN_LIFETIME_MS),

@@ -19,6 +19,7 @@ import {
 } from '../errors.ts'
 import { fromBase64, fromUtf8 } from '../lib/bytes.ts'
 import { json } from './context.ts'
+import { BadRequestError, MAX_BODY_BYTES, readLimitedText } from './http.ts'
 
 /**
  * The `X-Amz-Target` prefix of AWS Private CA (service `ACMPrivateCA`, API version 2017-08-22).
@@ -99,8 +100,18 @@ export function toAwsError(e: unknown, where: ErrorContext = {}): AwsError {
     return new AwsError(invalid, message, 400, { cause: e })
   }
   // API Reference: RequestFailedException, "the request has failed for an unspecified reason" (the store failed).
-  if (e instanceof PkiStorageError) return new AwsError('RequestFailedException', message, 400, { cause: e })
-  if (e instanceof PkiError || e instanceof TypeError) return new AwsError(invalid, message, 400, { cause: e })
+  // A fixed message: a storage error names files and directories on the emulator's host, not the client's business.
+  if (e instanceof PkiStorageError) {
+    return new AwsError(
+      'RequestFailedException',
+      'the request failed: the CA store could not be read or written',
+      400,
+      {
+        cause: e,
+      },
+    )
+  }
+  if (e instanceof PkiError) return new AwsError(invalid, message, 400, { cause: e })
   return new AwsError('InternalFailure', 'the emulator failed to process the request', 500, { cause: e })
 }
 
@@ -285,7 +296,14 @@ export function readBlobText(input: Input, name: string, malformed: string, opti
  * const input = await readBody(request)
  */
 export async function readBody(request: Request): Promise<Input> {
-  const text = await request.text()
+  let text: string
+  try {
+    text = await readLimitedText(request, MAX_BODY_BYTES)
+  } catch (e) {
+    // AWS answers an oversized request 413 (API Gateway's RequestEntityTooLarge); the SDKs surface the type name.
+    if (e instanceof BadRequestError) throw new AwsError('RequestEntityTooLargeException', e.message, e.status)
+    throw e
+  }
   if (text.trim() === '') return {}
   let value: unknown
   try {

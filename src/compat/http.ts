@@ -14,27 +14,74 @@ export const CA_ID_PATTERN: RegExp = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-
 export const MAX_BODY_BYTES = 1 << 20
 
 /**
- * A request body that is not a JSON object (or too large): the APIs answer it as a bad request.
+ * A request body that is not a JSON object (or too large): the APIs answer it as a bad request. `status` is the HTTP
+ * status the generic APIs answer (400, 413 for a body too large, 415 for a body that is not declared JSON).
  *
  * @example
  * throw new BadRequestError('the request body is not JSON')
  */
 export class BadRequestError extends Error {
-  constructor(message: string) {
+  readonly status: 400 | 413 | 415
+
+  constructor(message: string, status: 400 | 413 | 415 = 400) {
     super(message)
     this.name = 'BadRequestError'
+    this.status = status
   }
 }
 
 /**
- * Reads a request body as a JSON object; BadRequestError for anything else (empty, not JSON, an array, too large).
+ * Reads a request body as UTF-8 text, at most `max` bytes: a larger Content-Length is refused before anything is
+ * read, and the stream is cancelled as soon as it passes `max` (Content-Length may be absent or wrong), so a client
+ * cannot make the emulator buffer an unbounded body. BadRequestError (status 413) when the body is too large.
+ *
+ * @example
+ * const text = await readLimitedText(request, MAX_BODY_BYTES)
+ */
+export async function readLimitedText(request: Request, max: number = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = () => new BadRequestError(`the request body is larger than ${max} bytes`, 413)
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > max) throw tooLarge()
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.length
+    if (length > max) {
+      // Stop the sender instead of draining the rest of an oversized body.
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(length)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+/** application/json or a structured `+json` type, with optional parameters (a charset). */
+const JSON_TYPE = /^application\/(?:json|[\w.+-]+\+json)\s*(;|$)/i
+
+/**
+ * Reads a request body as a JSON object; BadRequestError for anything else (not declared JSON, empty, not JSON, an
+ * array, too large). The JSON content type is required because a cross-site page can POST text/plain (a "simple"
+ * request, sent without a CORS preflight) but not application/json: the check keeps other sites from issuing here.
  *
  * @example
  * const body = await readJsonObject(request) // Record<string, unknown>
  */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text()
-  if (text.length > MAX_BODY_BYTES) throw new BadRequestError(`the request body is larger than ${MAX_BODY_BYTES} bytes`)
+  if (!JSON_TYPE.test(request.headers.get('content-type') ?? '')) {
+    throw new BadRequestError('the request body must be JSON (Content-Type: application/json)', 415)
+  }
+  const text = await readLimitedText(request, MAX_BODY_BYTES)
   if (text.trim() === '') throw new BadRequestError('the request body is empty: a JSON object was expected')
   let value: unknown
   try {

@@ -55,7 +55,9 @@ function success(data: unknown): Response {
 
 function failure(e: unknown): Response {
   const { kind, message } = classifyError(e)
-  return json(STATUS[kind], { code: CODE[kind], msg: message })
+  // A body too large (413) or not declared JSON (415) keeps its own status; the code stays INVALID_REQUEST.
+  const status = e instanceof BadRequestError ? e.status : STATUS[kind]
+  return json(status, { code: CODE[kind], msg: message })
 }
 
 function checkKeyType(value: unknown): KeyType {

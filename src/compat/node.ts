@@ -95,14 +95,44 @@ async function toRequest(request: NodeRequest, base: string): Promise<Request | 
   return new Request(url, { method, headers, ...(body ? { body } : {}) })
 }
 
+function header(request: NodeRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/**
+ * The Host values this server answers: its bound address and the loopback names, each with its port. Anything else
+ * means a name that resolved here without being ours: a DNS rebinding page, which the browser treats as same-origin
+ * with the attacker's site, so the Host check is what keeps it from the unauthenticated API.
+ */
+function allowedHosts(hostInUrl: string, port: number): Set<string> {
+  return new Set([hostInUrl, 'localhost', '127.0.0.1', '[::1]'].map((h) => `${h}:${port}`.toLowerCase()))
+}
+
+/** A 403 when the request's Host or Origin is not this server (see allowedHosts); undefined when it may pass. */
+function refuseForeign(request: NodeRequest, hosts: Set<string>): Response | undefined {
+  const host = header(request, 'host')?.toLowerCase()
+  if (host === undefined || !hosts.has(host)) return plain(403, 'the Host header does not name this server')
+  const origin = header(request, 'origin')
+  // Browsers send Origin on cross-site requests; a page on another site must not drive the emulator.
+  if (
+    origin !== undefined &&
+    !(origin.toLowerCase().startsWith('http://') && hosts.has(origin.slice(7).toLowerCase()))
+  ) {
+    return plain(403, 'requests from another origin are refused')
+  }
+  return undefined
+}
+
 async function answer(
   handler: ServePrivateCaOptions['handler'],
   base: string,
+  hosts: Set<string>,
   request: NodeRequest,
   response: NodeResponse,
 ): Promise<void> {
   try {
-    const converted = await toRequest(request, base)
+    const converted = refuseForeign(request, hosts) ?? (await toRequest(request, base))
     const reply = converted instanceof Response ? converted : await handler(converted)
     const headers: Record<string, string> = {}
     reply.headers.forEach((value, name) => {
@@ -141,8 +171,9 @@ export async function servePrivateCa(o: ServePrivateCaOptions): Promise<PrivateC
   const http = (await import(NODE_HTTP)) as NodeHttp
   const hostInUrl = host.includes(':') ? `[${host}]` : host
   let base = `http://${hostInUrl}:${o.port}`
+  let hosts = allowedHosts(hostInUrl, o.port)
   const server = http.createServer((request, response) => {
-    void answer(o.handler, base, request, response)
+    void answer(o.handler, base, hosts, request, response)
   })
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error)
@@ -155,6 +186,7 @@ export async function servePrivateCa(o: ServePrivateCaOptions): Promise<PrivateC
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : o.port
   base = `http://${hostInUrl}:${port}`
+  hosts = allowedHosts(hostInUrl, port)
   return {
     url: base,
     host,

@@ -65,14 +65,14 @@ const SUCCESS: Message = {
   text: 'The request completed successfully.',
 }
 
-function failure(status: 400 | 404 | 500, text: string, explanation: string, recovery: string): Response {
+function failure(status: 400 | 404 | 413 | 415 | 500, text: string, explanation: string, recovery: string): Response {
   const message: Message = { explanation, id: `POCKETCA0${status}E`, recovery: { text: recovery, URL: '' }, text }
   return json(status, { result: 'failure', messages: [message] })
 }
 
-function badRequest(explanation: string): Response {
+function badRequest(explanation: string, status: 400 | 413 | 415 = 400): Response {
   return failure(
-    400,
+    status,
     'The request could not be completed: a query parameter or request attribute is missing or not valid.',
     explanation,
     'Correct the request and try again.',
@@ -175,7 +175,7 @@ export const xclarityApi: CompatApi = async (request, url, ctx) => {
     )
   } catch (e) {
     const { kind, message } = classifyError(e)
-    if (kind === 'bad-request') return badRequest(message)
+    if (kind === 'bad-request') return badRequest(message, e instanceof BadRequestError ? e.status : 400)
     return failure(
       500,
       'An internal error occurred while processing the certificate signing request.',

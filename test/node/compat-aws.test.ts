@@ -35,6 +35,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsApi } from '../../src/compat/aws.ts'
 import { createPrivateCaHandler } from '../../src/compat/handler.ts'
+import { MAX_BODY_BYTES } from '../../src/compat/http.ts'
 import type { PrivateCaServer } from '../../src/compat/node.ts'
 import {
   type CaStore,
@@ -643,6 +644,7 @@ describe('AWS Private CA JSON 1.1 over raw HTTP', () => {
   let otherCsr: string
   let broken: PrivateCaServer
   let storageFailure: PrivateCaServer
+  let typeFailure: PrivateCaServer
 
   beforeAll(async () => {
     const root = await activeRoot('Raw Root CA')
@@ -664,13 +666,19 @@ describe('AWS Private CA JSON 1.1 over raw HTTP', () => {
     )
     broken = await serve(failingStore(store))
     const storageError = async (): Promise<never> => {
-      throw new PkiStorageError('the store could not be read')
+      // Storage errors name paths on the emulator's host: the answer must not repeat them.
+      throw new PkiStorageError('the store could not be read at /secret/path/cas.json')
     }
     storageFailure = await serve({ ...store, keeps: store.keeps, loadCa: storageError, listCas: storageError })
+    const typeError = async (): Promise<never> => {
+      throw new TypeError('cannot read properties of undefined at /secret/path/store.ts')
+    }
+    typeFailure = await serve({ ...store, keeps: store.keeps, loadCa: typeError, listCas: typeError })
   })
   afterAll(async () => {
     await broken?.close()
     await storageFailure?.close()
+    await typeFailure?.close()
   })
 
   function call(operation: string, body: unknown, o: { url?: string; headers?: Record<string, string> } = {}) {
@@ -944,6 +952,13 @@ describe('AWS Private CA JSON 1.1 over raw HTTP', () => {
       () => ['ListCertificateAuthorities', {}, { url: storageFailure.url }],
     ],
     [
+      'a TypeError from the store (a bug, not bad input)',
+      500,
+      'InternalFailure',
+      () => ['ListCertificateAuthorities', {}, { url: typeFailure.url }],
+    ],
+
+    [
       'a store that breaks (a plain Error)',
       500,
       'InternalFailure',
@@ -962,6 +977,54 @@ describe('AWS Private CA JSON 1.1 over raw HTTP', () => {
     expect(typeof payload.message).toBe('string')
     expect(payload.message.length).toBeGreaterThan(0)
     expect(payload.message).not.toContain('/secret/path')
+  })
+
+  it('answers the certificate it issued when the idempotency token cannot be written afterwards', async () => {
+    // The certificate is issued and recorded before the token is written: a failed token write must not turn a
+    // committed issuance into an error.
+    const fail = async (): Promise<never> => {
+      throw new PkiStorageError('the store could not be written at /secret/path')
+    }
+    const handler = createPrivateCaHandler({ store: { ...store, keeps: store.keeps, updateCa: fail } })
+    const response = await handler(
+      new Request('http://127.0.0.1/', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'ACMPrivateCA.IssueCertificate',
+        },
+        body: JSON.stringify(issueInput({ Csr: b64(otherCsr), IdempotencyToken: 'token-store-fails' })),
+      }),
+    )
+    expect(response.status).toBe(200)
+    const { CertificateArn } = (await response.json()) as { CertificateArn: string }
+    const serial = CertificateArn.split('/').at(-1) as string
+    expect(await store.getIssued(arn.split('/').at(-1) as string, serial)).toBeDefined()
+  })
+
+  it('answers a body larger than MAX_BODY_BYTES with 413, without the Node adapter in front', async () => {
+    // The Node adapter limits bodies itself; the handler must too (a Service Worker or Deno.serve serves it bare).
+    const handler = createPrivateCaHandler({ store })
+    const headers = {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'ACMPrivateCA.ListCertificateAuthorities',
+    }
+    // A multi-byte character: the limit counts bytes, not UTF-16 units.
+    const streamed = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers,
+      body: `{"x": "${'\u00e9'.repeat(MAX_BODY_BYTES / 2 + 1)}"}`,
+    })
+    const declared = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(MAX_BODY_BYTES + 1) },
+      body: '{}',
+    })
+    for (const request of [streamed, declared]) {
+      const response = await handler(request)
+      expect(response.status).toBe(413)
+      expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException')
+    }
   })
 
   it('answers CertificateMismatchException for a certificate of another key', async () => {

@@ -3,7 +3,10 @@
  * and Issue End Cert, with and without the /api/v1 prefix, every key type NCP lists, the field limits, and every
  * error status (400, 404, 405, 409, 500) in the {code, msg} envelope. CSRs and certificates are checked with OpenSSL.
  */
+import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPrivateCaHandler } from '../../src/compat/handler.ts'
+import { MAX_BODY_BYTES } from '../../src/compat/http.ts'
 import type { PrivateCaServer } from '../../src/compat/node.ts'
 import { parseCertificate } from '../../src/index.ts'
 import { makeTempDir } from '../interop/tools.ts'
@@ -252,5 +255,76 @@ describe('POST /ca/{caTag}/cert', () => {
     expect(result.status).toBe(500)
     expect(result.body.code).toBe('INTERNAL_ERROR')
     expect(result.body.msg).not.toContain('/secret/path')
+  })
+})
+
+/** A raw node:http request, so the Host header can be set (fetch always sends the URL's host). */
+function rawRequest(
+  path: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port: server.port, path, method: o.method ?? 'GET', headers: o.headers },
+      (response) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          body += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      },
+    )
+    request.on('error', reject)
+    request.end(o.body)
+  })
+}
+
+describe('requests from other sites (Node adapter and body checks)', () => {
+  const csrPath = () => `/api/v1/ca/${h.pending.id}/sub/csr`
+
+  it.each(['127.0.0.1', 'localhost', '[::1]'])('answers a Host of %s with the bound port', async (host) => {
+    const { status } = await rawRequest(csrPath(), { headers: { host: `${host}:${server.port}` } })
+    expect(status).toBe(200)
+  })
+
+  it.each([
+    ['a foreign name (DNS rebinding)', () => `evil.example:${server.port}`],
+    ['another port', () => `127.0.0.1:${server.port + 1}`],
+  ])('refuses a Host of %s with 403', async (_, host) => {
+    const { status, body } = await rawRequest(csrPath(), { headers: { host: host() } })
+    expect(status).toBe(403)
+    expect(JSON.parse(body)).toHaveProperty('message')
+  })
+
+  it('refuses a request with a foreign Origin with 403 and takes one with its own origin', async () => {
+    const foreign = await fetch(`${server.url}${csrPath()}`, { headers: { origin: 'http://evil.example' } })
+    expect(foreign.status).toBe(403)
+    expect(await foreign.json()).toHaveProperty('message')
+    const own = await fetch(`${server.url}${csrPath()}`, { headers: { origin: `http://localhost:${server.port}` } })
+    expect(own.status).toBe(200)
+  })
+
+  it('refuses a text/plain POST (a cross-site form needs no preflight) with 415, issuing nothing', async () => {
+    const response = await fetch(`${server.url}/api/v1/ca/${h.issuing.id}/cert`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ keyType: 'EC256', x509Parameters: { commonName: 'x.example.com' } }),
+    })
+    expect(response.status).toBe(415)
+    expect(((await response.json()) as Envelope).code).toBe('INVALID_REQUEST')
+  })
+
+  it('answers 413 for a body over MAX_BODY_BYTES when the handler is served without the Node adapter', async () => {
+    const handler = createPrivateCaHandler({ store: h.store })
+    const response = await handler(
+      new Request(`http://127.0.0.1/api/v1/ca/${h.issuing.id}/cert`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"x": "${'a'.repeat(MAX_BODY_BYTES)}"}`,
+      }),
+    )
+    expect(response.status).toBe(413)
+    expect(((await response.json()) as Envelope).code).toBe('INVALID_REQUEST')
   })
 })
