@@ -191,9 +191,9 @@ function readPayload(bytes: Uint8Array): Payload {
 /**
  * Restores a CA from {@link exportCaBackup}'s file: decrypts and authenticates it (a wrong passphrase or any altered
  * byte: PkiArgumentError on `passphrase`), imports the key as non-extractable (sealed again, so the restored CA can
- * be backed up in turn, unless `allowBackup` is false), checks the key against the certificate or CSR (PkiKeyMismatchError), and with `store` adds
- * the CA and its registry in one step (PkiStateError if the store already has a CA with that id). On any failure
- * nothing is imported.
+ * be backed up in turn, unless `allowBackup` is false), checks the key against the certificate or CSR
+ * (PkiKeyMismatchError), and with `store` adds the CA and its registry in one step (PkiStateError if the store
+ * already has a CA with that id). On any failure nothing is imported.
  *
  * @example
  * const { ca, issued } = await importCaBackup(text, { passphrase: 'correct horse battery staple', store })
