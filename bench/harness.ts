@@ -7,6 +7,8 @@
 export interface Variant {
   name: string
   run: () => Promise<unknown>
+  /** Operations one `run` performs (for a batch of requests in flight at once); default 1. */
+  perRun?: number
 }
 
 /** The timing of one variant. */
@@ -17,7 +19,7 @@ export interface Timing {
   /** Fastest and slowest round, milliseconds per operation. */
   min: number
   max: number
-  /** Operations per round. */
+  /** Runs per round (each of `perRun` operations). */
   iterations: number
   /** Milliseconds per operation in each round, in round order. */
   samples: number[]
@@ -29,6 +31,8 @@ export interface MeasureOptions {
   roundMs?: number
   /** Warm-up time per variant, also used to choose the iterations per round. */
   warmupMs?: number
+  /** The fewest runs per round (default 5); lower it for operations that take a second each. */
+  minIterations?: number
 }
 
 async function timeLoop(run: () => Promise<unknown>, iterations: number): Promise<number> {
@@ -38,11 +42,11 @@ async function timeLoop(run: () => Promise<unknown>, iterations: number): Promis
 }
 
 /** Runs `run` for about `ms` milliseconds; returns milliseconds per operation. */
-async function warmUp(run: () => Promise<unknown>, ms: number): Promise<number> {
+async function warmUp(run: () => Promise<unknown>, ms: number, least: number): Promise<number> {
   let count = 0
   const start = performance.now()
   let elapsed = 0
-  while (elapsed < ms || count < 3) {
+  while (elapsed < ms || count < least) {
     await run()
     count++
     elapsed = performance.now() - start
@@ -66,10 +70,11 @@ export async function measure(variants: Variant[], o: MeasureOptions = {}): Prom
   const rounds = o.rounds ?? 5
   const roundMs = o.roundMs ?? 1000
   const warmupMs = o.warmupMs ?? 400
+  const least = o.minIterations ?? 5
   const iterations: number[] = []
   for (const v of variants) {
-    const perOp = await warmUp(v.run, warmupMs)
-    iterations.push(Math.max(5, Math.round(roundMs / perOp)))
+    const perRun = await warmUp(v.run, warmupMs, Math.min(3, least))
+    iterations.push(Math.max(least, Math.round(roundMs / perRun)))
   }
   const samples: number[][] = variants.map(() => [])
   for (let r = 0; r < rounds; r++) {
@@ -77,8 +82,9 @@ export async function measure(variants: Variant[], o: MeasureOptions = {}): Prom
     for (let k = 0; k < variants.length; k++) {
       const i = (k + r) % variants.length
       const n = iterations[i] as number
-      const ms = await timeLoop((variants[i] as Variant).run, n)
-      ;(samples[i] as number[]).push(ms / n)
+      const v = variants[i] as Variant
+      const ms = await timeLoop(v.run, n)
+      ;(samples[i] as number[]).push(ms / n / (v.perRun ?? 1))
     }
   }
   return variants.map((v, i) => {

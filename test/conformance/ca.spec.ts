@@ -1,6 +1,7 @@
 import { readBasicConstraints, readCertificate, readExtKeyUsage, readKeyUsageBits } from '../../src/cert/read.ts'
 import { ecdsaRawToDer } from '../../src/der/ecdsa.ts'
 import { OID, oid } from '../../src/der/oid.ts'
+import { type DerNode, readSingle, sequenceOf } from '../../src/der/reader.ts'
 import {
   bitString,
   boolean,
@@ -350,6 +351,21 @@ export default suite('ca', (test) => {
       ok(/^[0-9A-F]{2}(:[0-9A-F]{2}){7,19}$/.test(serialNo), serialNo)
     }
     equal(seen.size, 10_000)
+  })
+
+  test('a CRL with 100,000 entries is made and reads back whole', async () => {
+    const root = await createRootCa({ subject: { commonName: 'Big CRL Root' } })
+    const at = new Date(Date.now() - 1000).toISOString()
+    const revoked = Array.from({ length: 100_000 }, (_, i) => ({
+      serialNo: (i + 1).toString(16).padStart(6, '0').toUpperCase().match(/../g)?.join(':') as string,
+      reason: 'superseded' as const,
+      at,
+    }))
+    const { crl } = await generateCrl({ ...root, revoked })
+    // Our own strict reader: the revokedCertificates SEQUENCE holds every entry.
+    const [tbs] = sequenceOf(readSingle(der(crl)), 3) as [DerNode]
+    const list = sequenceOf(tbs, 1, 7).find((n, i) => i > 3 && n.tag === 0x30) as DerNode
+    equal(sequenceOf(list, 0, 200_000).length, 100_000)
   })
 
   test('revocation and CRL numbers; records are never mutated', async () => {
