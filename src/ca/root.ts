@@ -84,7 +84,7 @@ export async function createRootCa(o: CreateRootCaOptions): Promise<CertificateA
   const notAfter = checkTime(new Date(at.getTime() + validityDays * DAY_MS), 'validityDays')
   const { keys, sealedKey } = await makeCaKeys(crypto, keyType, sealed)
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
-  const keyId = await keyIdentifier(crypto, spki)
+  const keyId = keyIdentifier(spki)
   const subject = encodeName(checked.attributes)
   const profile = PROFILES['root-ca']
   const der = await createCertificate(

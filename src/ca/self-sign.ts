@@ -48,7 +48,7 @@ export async function selfSignCaCertificate(ca: CertificateAuthority, o?: SelfSi
   if (request.subjectEntries.length === 0)
     throw new PkiArgumentError('csr', 'a CA certificate needs a non-empty subject')
   const notAfter = checkTime(new Date(at.getTime() + validityDays * DAY_MS), 'validityDays')
-  const keyId = await keyIdentifier(crypto, spki)
+  const keyId = keyIdentifier(spki)
   const der = await createCertificate(
     crypto,
     {

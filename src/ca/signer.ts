@@ -72,8 +72,7 @@ async function buildContext(crypto: Crypto, ca: CertificateAuthority): Promise<C
   if (!bytesEqual(spki, certificate.spki)) {
     throw new PkiKeyMismatchError('the CA certificate does not hold the CA public key')
   }
-  const keyId =
-    readSubjectKeyId(certificate.extensions.get(OID.subjectKeyIdentifier)) ?? (await keyIdentifier(crypto, spki))
+  const keyId = readSubjectKeyId(certificate.extensions.get(OID.subjectKeyIdentifier)) ?? keyIdentifier(spki)
   const constraints = chain.flatMap((c) => {
     const nc = c.extensions.get(OID.nameConstraints)
     return nc ? [decodeNameConstraints(nc.value)] : []

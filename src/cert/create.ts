@@ -9,6 +9,7 @@ import { PkiSignatureError } from '../errors.ts'
 import { signBytes } from '../keys/sign.ts'
 import type { KeyTypeSpec } from '../keys/types.ts'
 import { bufferSource } from '../lib/bytes.ts'
+import { sha1 } from '../lib/sha.ts'
 import {
   authorityInfoAccess,
   authorityKeyIdentifier,
@@ -44,10 +45,12 @@ const EMPTY_NAME = Uint8Array.of(0x30, 0x00)
  * OpenSSL, NSS and the cloud CAs use.
  *
  * @example
- * const ski = await keyIdentifier(crypto, spkiDer) // 20 octets
+ * const ski = keyIdentifier(spkiDer) // 20 octets
  */
-export async function keyIdentifier(crypto: Crypto, spki: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', bufferSource(subjectPublicKeyBits(spki))))
+export function keyIdentifier(spki: Uint8Array): Uint8Array {
+  // Hashed here, not with crypto.subtle.digest: ~2 us for a key's few blocks against a round trip to WebCrypto's
+  // worker threads on every issuance (bench/index.ts).
+  return sha1(subjectPublicKeyBits(spki))
 }
 
 function extensionsOf(t: CertificateTemplate, subjectKeyId: Uint8Array, issuerKeyId: Uint8Array): Uint8Array[] {
@@ -85,7 +88,7 @@ function extensionsOf(t: CertificateTemplate, subjectKeyId: Uint8Array, issuerKe
  * const der = await createCertificate(crypto, template, caSigner)
  */
 export async function createCertificate(crypto: Crypto, t: CertificateTemplate, signer: Signer): Promise<Uint8Array> {
-  const subjectKeyId = t.subjectKeyId ?? (await keyIdentifier(crypto, t.publicKey))
+  const subjectKeyId = t.subjectKeyId ?? keyIdentifier(t.publicKey)
   const tbs = sequence(
     VERSION_3,
     integer(t.serialNumber),

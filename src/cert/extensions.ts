@@ -56,7 +56,7 @@ export function extKeyUsage(oids: readonly string[]): Uint8Array {
  * subjectKeyIdentifier (RFC 5280 4.2.1.2).
  *
  * @example
- * subjectKeyIdentifier(await keyIdentifier(crypto, spki))
+ * subjectKeyIdentifier(keyIdentifier(spki))
  */
 export function subjectKeyIdentifier(keyId: Uint8Array): Uint8Array {
   return extension(OID.subjectKeyIdentifier, false, octetString(keyId))

@@ -109,7 +109,10 @@ const CHUNK = 0x2000
  */
 export function fromLatin1(bytes: Uint8Array): string {
   let s = ''
-  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK))
+  // apply, not spread: V8 spreads a typed array element by element (~7x slower for a certificate's bytes).
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[])
+  }
   return s
 }
 

@@ -98,7 +98,7 @@ export const UNKNOWN_CRITICAL = extension('1.3.6.1.4.1.55555.1', true, Uint8Arra
  */
 export async function craftCertificate(signer: Signer, spec: CraftSpec): Promise<string> {
   const spki = spec.spki ?? new Uint8Array(await crypto.subtle.exportKey('spki', spec.publicKey))
-  const ski = spec.subjectKeyId ?? (await keyIdentifier(crypto, spki))
+  const ski = spec.subjectKeyId ?? keyIdentifier(spki)
   const subject = spec.subject instanceof Uint8Array ? spec.subject : nameDer(spec.subject)
   const ips = (spec.ips ?? []).map((ip) => parseIp(ip) as Uint8Array)
   const names = { dnsNames: spec.dnsNames, emails: spec.emails, ips, uris: spec.uris }
@@ -141,7 +141,7 @@ export async function keySigner(keys: CryptoKeyPair, name: Uint8Array, keyId?: U
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
   return {
     name,
-    keyId: keyId ?? (await keyIdentifier(crypto, spki)),
+    keyId: keyId ?? keyIdentifier(spki),
     privateKey: keys.privateKey,
     publicKey: keys.publicKey,
     spec: specOf(keys.privateKey),
