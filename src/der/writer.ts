@@ -82,7 +82,18 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * setOf([integer(2), integer(1)]) // 31 06 02 01 01 02 01 02
  */
 export function setOf(elements: readonly Uint8Array[]): Uint8Array {
-  return tlv(TAG.SET, ...[...elements].sort(compareBytes))
+  return tlv(TAG.SET, ...derSetOrder(elements))
+}
+
+/**
+ * The elements of a SET OF in DER order (X.690 11.6), for a SET written under another tag (IMPLICIT), such as a
+ * CSR's `attributes [0] IMPLICIT SET OF Attribute`.
+ *
+ * @example
+ * contextTag(0, true, ...derSetOrder(attributes))
+ */
+export function derSetOrder(elements: readonly Uint8Array[]): Uint8Array[] {
+  return [...elements].sort(compareBytes)
 }
 
 /**

@@ -21,7 +21,8 @@ describe('self-signed CA certificate', () => {
     const certificate = await selfSignCaCertificate(pending, { validityDays: 365, pathLen: 0 })
     const root = await importCaCertificate(pending, certificate)
     expect(root.status).toBe('ACTIVE')
-    const leaf = await issueCertificate(root, { x509Parameters: { commonName: 'aws-way.example' } })
+    // Shorter than the root's 365 days: a default 365-day leaf made a second later would outlive it.
+    const leaf = await issueCertificate(root, { period: 30, x509Parameters: { commonName: 'aws-way.example' } })
     const rootFile = tmp.file('root.pem', certificate)
     const text = mustRun('openssl', ['x509', '-in', rootFile, '-noout', '-text']).stdout
     expect(text).toMatch(/CA:TRUE, pathlen:0/)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const root = new URL('../../', import.meta.url).pathname
-// Inside the checkout, so the build's bare imports (@peculiar/x509, asn1js) resolve from node_modules.
+// Inside the checkout, where Node resolves what the build would import from node_modules (nothing, see below).
 mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
 const out = mkdtempSync(join(root, 'node_modules/.cache/dist-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
@@ -93,6 +93,21 @@ describe('the built package', () => {
     expect(pkg.type).toBe('module')
     expect(pkg.sideEffects).toBe(false)
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' })
+  })
+
+  it('has no runtime dependencies: package.json lists none, and the built JS imports only its own files', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    expect(pkg.dependencies ?? {}).toEqual({})
+    const files = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'))
+    expect(files.length).toBeGreaterThan(10)
+    for (const file of files) {
+      const code = readFileSync(join(out, file), 'utf8')
+      // Static imports and re-exports; node: modules are loaded with import() on a variable (store/file.ts).
+      for (const [, specifier] of code.matchAll(/\b(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/g)) {
+        expect(specifier, file).toMatch(/^\.\.?\//)
+      }
+      expect(code, file).not.toMatch(/\bimport\(\s*['"](?!\.)/)
+    }
   })
 
   it('src has no `export *` (DESIGN.md: named exports only)', () => {
