@@ -2,14 +2,14 @@
  * The jobs of the benchmark done with PKI.js and node-forge, as their documentation shows: checked issuance (verify
  * the CSR, sign the certificate, verify it), CSR creation, CRL generation, chain verification and parsing.
  * node-forge does RSA only (it cannot read or make EC keys) and has no CRL writer.
+ *
+ * Runtime neutral: the Node bundle leaves node-forge external (it requires Node built-ins at run time, which an ESM
+ * bundle cannot do), the browser bundle takes it in (its package.json maps those built-ins to nothing there).
  */
-import { createRequire } from 'node:module'
 import * as asn1js from 'asn1js'
-import type Forge from 'node-forge'
+import forge from 'node-forge'
 import * as pkijs from 'pkijs'
-
-// node-forge is CommonJS that requires Node built-ins at run time, which an ESM bundle cannot do: load it unbundled.
-const forge = createRequire(import.meta.url)('node-forge') as typeof Forge
+import { fromHex, toHex } from '../src/lib/bytes.ts'
 
 const DAY_MS = 86_400_000
 const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14'
@@ -135,7 +135,7 @@ export async function pkijsCrl(
   crl.revokedCertificates = entries.map(
     (e) =>
       new pkijs.RevokedCertificate({
-        userCertificate: new asn1js.Integer({ valueHex: toArrayBuffer(Buffer.from(e.serialNo, 'hex')) }),
+        userCertificate: new asn1js.Integer({ valueHex: toArrayBuffer(fromHex(e.serialNo)) }),
         revocationDate: new pkijs.Time({ type: 0, value: new Date(e.at) }),
         crlEntryExtensions: new pkijs.Extensions({
           extensions: [pkijsExtension('2.5.29.21', false, new asn1js.Enumerated({ value: 1 }))],
@@ -173,17 +173,29 @@ export async function pkijsVerifyChain(leaf: Uint8Array, intermediates: Uint8Arr
 
 /** A node-forge RSA CA: its key pair and self-signed certificate. */
 export interface ForgeCa {
-  keys: Forge.pki.rsa.KeyPair
-  certificate: Forge.pki.Certificate
+  keys: forge.pki.rsa.KeyPair
+  certificate: forge.pki.Certificate
   keyId: string
 }
 
 function forgeSerial(): string {
-  return Buffer.from(randomSerial()).toString('hex')
+  return toHex(randomSerial())
+}
+
+/**
+ * Whether node-forge makes RSA keys with Node's native generation (in Node) rather than in JavaScript (a browser,
+ * where a 2048-bit key takes seconds).
+ *
+ * @example
+ * if (!forgeNativeRsa()) console.log('node-forge RSA keys are made in JavaScript here')
+ */
+export function forgeNativeRsa(): boolean {
+  // util.isNodejs is Node's version string there (process.versions.node), false in a browser.
+  return Boolean((forge.util as { isNodejs?: unknown }).isNodejs)
 }
 
 /** An RSA 2048 key pair (node-forge uses Node's native key generation when it runs in Node). */
-export function forgeKeyPair(): Forge.pki.rsa.KeyPair {
+export function forgeKeyPair(): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits: 2048 })
 }
 
@@ -222,7 +234,7 @@ export function forgeIssue(csrPem: string, ca: ForgeCa, periodDays: number): str
   certificate.validity.notAfter = new Date(notBefore.getTime() + periodDays * DAY_MS)
   certificate.setSubject(request.subject.attributes)
   certificate.setIssuer(ca.certificate.subject.attributes)
-  certificate.publicKey = request.publicKey as Forge.pki.PublicKey
+  certificate.publicKey = request.publicKey as forge.pki.PublicKey
   certificate.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -237,7 +249,7 @@ export function forgeIssue(csrPem: string, ca: ForgeCa, periodDays: number): str
 }
 
 /** node-forge PKCS#10 with a subjectAltName request (RSA keys only). */
-export function forgeCsr(keys: Forge.pki.rsa.KeyPair, commonName: string): string {
+export function forgeCsr(keys: forge.pki.rsa.KeyPair, commonName: string): string {
   const request = forge.pki.createCertificationRequest()
   request.publicKey = keys.publicKey
   request.setSubject([{ name: 'commonName', value: commonName }])
@@ -256,6 +268,6 @@ export function forgeVerifyChain(leaf: string, intermediates: string[], root: st
 }
 
 /** node-forge certificate parsing (RSA keys only). */
-export function forgeParse(pem: string): Forge.pki.Certificate {
+export function forgeParse(pem: string): forge.pki.Certificate {
   return forge.pki.certificateFromPem(pem)
 }

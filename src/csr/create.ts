@@ -11,7 +11,7 @@ import {
   setOf,
   utf8String,
 } from '../der/writer.ts'
-import { PkiArgumentError, PkiKeyMismatchError, PkiSignatureError } from '../errors.ts'
+import { PkiArgumentError, PkiKeyMismatchError } from '../errors.ts'
 import { specOf } from '../keys/detect.ts'
 import { bufferSource } from '../lib/bytes.ts'
 import { resolveCrypto } from '../lib/crypto.ts'

@@ -695,8 +695,6 @@ describe('file store: other processes and threads', () => {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // Dependencies bundled too (as `npm run bench` does): left external, ESM hoisting would load @peculiar/x509
-      // before our Reflect polyfill.
       logLevel: 'warning',
     })
   })
