@@ -20,6 +20,9 @@ export function randomSerial(crypto: Crypto): Uint8Array {
   }
 }
 
+/** Each octet's upper-case hex: formatSerial runs on every issuance. */
+const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'))
+
 /**
  * The serial's value in colon-separated upper-case hex, as OpenSSL prints it (no 00 sign octet): the `serialNo` of
  * the cloud CA APIs. Takes the INTEGER content octets.
@@ -30,7 +33,9 @@ export function randomSerial(crypto: Crypto): Uint8Array {
 export function formatSerial(content: Uint8Array): string {
   let start = 0
   while (start < content.length - 1 && content[start] === 0) start++
-  return Array.from(content.subarray(start), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')
+  let text = HEX_UPPER[content[start] as number] as string
+  for (let i = start + 1; i < content.length; i++) text += `:${HEX_UPPER[content[i] as number]}`
+  return text
 }
 
 /**

@@ -305,11 +305,13 @@ export function assertDer(input: Uint8Array): void {
   walk(readSingle(input), 0)
 }
 
+/** X.690 10.2: DER forbids the constructed form of strings (BIT, OCTET, UTF8, Printable, T61, IA5, BMP). */
+const CONSTRUCTED_STRING_TAGS = new Set([0x23, 0x24, 0x2c, 0x33, 0x34, 0x36, 0x3e])
+
 function walk(node: DerNode, depth: number): void {
   if (depth > MAX_DEPTH) throw new PkiFormatError('DER: nested too deeply')
   if (node.constructed) {
-    // X.690 10.2: DER forbids the constructed form of strings (tags 0x23, 0x24, 0x2c, 0x33, 0x34, 0x36, 0x3e).
-    if ([0x23, 0x24, 0x2c, 0x33, 0x34, 0x36, 0x3e].includes(node.tag)) {
+    if (CONSTRUCTED_STRING_TAGS.has(node.tag)) {
       throw new PkiFormatError('DER: constructed string encoding is BER, not DER')
     }
     for (const child of children(node)) walk(child, depth + 1)

@@ -117,6 +117,8 @@ export function toALabel(label: string): { ascii: string; unicode: string } | nu
  * passesBidiRule(['1שלום', 'example']) // false
  */
 export function passesBidiRule(labels: readonly string[]): boolean {
+  // ASCII holds no R or AN character, so an all-ASCII name is not a Bidi domain name and the rule does not apply.
+  if (labels.every((l) => ASCII.test(l))) return true
   const classes = labels.map((l) => Array.from(l, bidiClass))
   if (!classes.some((cs) => cs.some((c) => c === 'R' || c === 'AN'))) return true
   return classes.every((cs) => {
