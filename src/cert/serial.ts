@@ -5,7 +5,9 @@ const SERIAL_BYTES = 16
 
 /**
  * A fresh serial: 16 bytes from `crypto.getRandomValues`, the high bit cleared so the INTEGER is positive without a
- * sign octet, leading zero octets dropped (minimal DER), never zero. At most 16 octets, well under RFC 5280's 20.
+ * sign octet, drawn again when the first octet is then zero (1 in 128), so every serial is exactly 16 content octets
+ * (minimal DER, never zero, 127 bits of which 120+ random: well over the Baseline Requirements' 64, under RFC 5280's
+ * 20 octets).
  *
  * @example
  * const serial = randomSerial(crypto) // Uint8Array(16) [0x4f, 0x0a, …]
@@ -14,9 +16,7 @@ export function randomSerial(crypto: Crypto): Uint8Array {
   for (;;) {
     const bytes = crypto.getRandomValues(new Uint8Array(SERIAL_BYTES))
     bytes[0] = (bytes[0] as number) & 0x7f
-    let start = 0
-    while (start < bytes.length && bytes[start] === 0) start++
-    if (start < bytes.length) return bytes.subarray(start)
+    if (bytes[0] !== 0) return bytes
   }
 }
 

@@ -102,16 +102,20 @@ export async function createCsr(
   )
   const data = bufferSource(info)
   const raw = new Uint8Array(await crypto.subtle.sign(spec.sign, keys.privateKey, data))
-  // The pair's own public key checks the signature, so a CSR never carries a key that did not sign it. It is
-  // checked in WebCrypto's form, before the DER conversion: the reader and the rest of the verifier stay out of
-  // an app that only makes keys and CSRs (bundle budget (a), test/node/bundle.test.ts).
-  let matches: boolean
-  try {
-    matches = await crypto.subtle.verify(spec.sign, keys.publicKey, raw, data)
-  } catch (e) {
-    // A public key of another algorithm or curve cannot even be asked.
-    throw new PkiKeyMismatchError('the public key does not belong to the private key', { cause: e })
+  // The public key must verify the signature, so a CSR never carries a key that did not sign it. It is checked in
+  // WebCrypto's form, before the DER conversion, so the reader and the rest of the verifier stay out of an app that
+  // only makes keys and CSRs (bundle budget (a), test/node/bundle.test.ts). keys.publicKey is asked first; if it
+  // cannot say yes (imported without 'verify', or bound to another hash), the SPKI it exported decides.
+  const verifies = async (key: () => CryptoKey | Promise<CryptoKey>) => {
+    try {
+      return await crypto.subtle.verify(spec.sign, await key(), raw, data)
+    } catch {
+      return false
+    }
   }
+  const matches =
+    (await verifies(() => keys.publicKey)) ||
+    (await verifies(() => crypto.subtle.importKey('spki', bufferSource(spki), spec.import, false, ['verify'])))
   if (!matches) throw new PkiKeyMismatchError('the public key does not belong to the private key')
   const signature = spec.ecdsaSize ? ecdsaRawToDer(raw, spec.ecdsaSize) : raw
   return encodePem('CERTIFICATE REQUEST', sequence(info, spec.signatureAlgorithm, bitString(signature)))

@@ -103,7 +103,7 @@ function decodeOidUncached(content: Uint8Array): string | null {
   return [...head, ...arcs.slice(1)].join('.')
 }
 
-/** The OIDs pocket-ca writes or reads by name. */
+/** The OIDs pocket-ca writes or reads by name for names, keys, signatures, extensions and CRLs. */
 export const OID = {
   // attribute types (RFC 5280 appendix A, RFC 2985)
   commonName: '2.5.4.3',
@@ -131,6 +131,30 @@ export const OID = {
   secp384r1: '1.3.132.0.34',
   secp521r1: '1.3.132.0.35',
   ed25519: '1.3.101.112',
+  // extensions (RFC 5280 section 4.2)
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // CRL extensions (RFC 5280 5.2, 5.3)
+  cRLNumber: '2.5.29.20',
+  reasonCode: '2.5.29.21',
+} as const
+
+/**
+ * The OIDs of password-based encryption, hashes and PKCS#12, by name: apart from {@link OID} so that a bundle that
+ * never encrypts a key or writes a PKCS#12 file (keygen + CSR, budget (a)) does not carry them.
+ *
+ * @example
+ * oid(PKCS_OID.pbes2) // 06 09 2A 86 48 86 F7 0D 01 05 0D
+ */
+export const PKCS_OID = {
   // password-based encryption (RFC 8018)
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
@@ -158,18 +182,4 @@ export const OID = {
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
   pbmac1: '1.2.840.113549.1.5.14',
-  // extensions (RFC 5280 section 4.2)
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  nameConstraints: '2.5.29.30',
-  crlDistributionPoints: '2.5.29.31',
-  certificatePolicies: '2.5.29.32',
-  authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37',
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  // CRL extensions (RFC 5280 5.2, 5.3)
-  cRLNumber: '2.5.29.20',
-  reasonCode: '2.5.29.21',
 } as const

@@ -3,7 +3,7 @@
  * PKCS#1 and SEC1 form, public keys as SPKI or PKCS#1, and EC parameters. The descriptions never hold key material:
  * they may be logged or shown, and a private key is not something to copy around (DESIGN.md principle 1).
  */
-import { OID } from '../der/oid.ts'
+import { OID, PKCS_OID } from '../der/oid.ts'
 import {
   assertDer,
   children,
@@ -81,16 +81,16 @@ export interface PublicKeyInfo extends KeyAlgorithmInfo {
 }
 
 const NAMES: Readonly<Record<string, string>> = {
-  [OID.pbes2]: 'PBES2',
-  [OID.pbkdf2]: 'PBKDF2',
-  [OID.hmacWithSHA1]: 'hmacWithSHA1',
+  [PKCS_OID.pbes2]: 'PBES2',
+  [PKCS_OID.pbkdf2]: 'PBKDF2',
+  [PKCS_OID.hmacWithSHA1]: 'hmacWithSHA1',
   '1.2.840.113549.2.8': 'hmacWithSHA224',
-  [OID.hmacWithSHA256]: 'hmacWithSHA256',
-  [OID.hmacWithSHA384]: 'hmacWithSHA384',
-  [OID.hmacWithSHA512]: 'hmacWithSHA512',
-  [OID.aes128Cbc]: 'aes-128-cbc',
-  [OID.aes192Cbc]: 'aes-192-cbc',
-  [OID.aes256Cbc]: 'aes-256-cbc',
+  [PKCS_OID.hmacWithSHA256]: 'hmacWithSHA256',
+  [PKCS_OID.hmacWithSHA384]: 'hmacWithSHA384',
+  [PKCS_OID.hmacWithSHA512]: 'hmacWithSHA512',
+  [PKCS_OID.aes128Cbc]: 'aes-128-cbc',
+  [PKCS_OID.aes192Cbc]: 'aes-192-cbc',
+  [PKCS_OID.aes256Cbc]: 'aes-256-cbc',
   '1.2.840.113549.3.7': 'des-ede3-cbc',
 }
 
@@ -219,13 +219,13 @@ export function describeEncryptedPrivateKey(der: Uint8Array): EncryptedPrivateKe
   const algorithm = fields[0] as DerNode
   const scheme = algorithmOf(algorithm)
   const out: EncryptedPrivateKeyDescription = { format: 'pkcs8-encrypted', scheme: nameOf(scheme.oid) }
-  if (scheme.oid !== OID.pbes2) return out
+  if (scheme.oid !== PKCS_OID.pbes2) return out
   // RFC 8018 A.4: PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme }.
   if (!scheme.params) throw new PkiFormatError('PBES2 without parameters')
   const [kdf, cipher] = sequenceOf(scheme.params, 2) as [DerNode, DerNode]
   const k = algorithmOf(kdf)
   out.kdf = nameOf(k.oid)
-  if (k.oid === OID.pbkdf2 && k.params) {
+  if (k.oid === PKCS_OID.pbkdf2 && k.params) {
     // RFC 8018 A.2: PBKDF2-params ::= SEQUENCE { salt, iterationCount, keyLength OPTIONAL, prf DEFAULT hmacWithSHA1 }.
     const [, iterations, ...rest] = sequenceOf(k.params, 2, 4) as [DerNode, DerNode, ...DerNode[]]
     out.iterations = readSmallInteger(iterations)

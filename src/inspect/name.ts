@@ -60,7 +60,7 @@ function escapeValue(value: string): string {
 /**
  * A Name on one line, RDNs in encoding order (`C=GB, O=Example, CN=api.example.com`): the `subjectName` and
  * `issuerName` form, the one @peculiar/x509 prints (pocket-ca used it for this until it read every name itself;
- * test/conformance/inspect.spec.ts compares the two). RDNs are joined by `, `, the attributes of a multi-valued RDN
+ * test/node/name-text.test.ts compares the two). RDNs are joined by `, `, the attributes of a multi-valued RDN
  * by `+`; types by short name (CN, O, OU, C, L, ST, DC, E, G, I, SN, T) or dotted OID; `,+"\\<>;`, a leading space or
  * `#` and a trailing space escaped with a backslash, CR, LF and TAB as `\\0D`, `\\0A`, `\\09`; a value of another
  * type as `#` + the hex of its DER. Not RFC 4514 (that is `subjectDn`: reversed, other escapes).

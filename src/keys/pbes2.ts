@@ -3,7 +3,7 @@
  * We write the OpenSSL 3 default form (PBKDF2-HMAC-SHA256, AES-256-CBC) and read any PBKDF2-HMAC-SHA1/2 with
  * AES-128/192/256-CBC, the forms OpenSSL, NSS and the JDK write.
  */
-import { OID, oid } from '../der/oid.ts'
+import { oid, PKCS_OID } from '../der/oid.ts'
 import { type DerNode, readOctetString, readOid, readSingle, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { integer, nullValue, octetString, sequence } from '../der/writer.ts'
 import { PkiArgumentError, PkiError, PkiFormatError, PkiNotSupportedError } from '../errors.ts'
@@ -20,12 +20,16 @@ export const DEFAULT_ITERATIONS = 600_000
 export const MAX_ITERATIONS = 10_000_000
 
 const PRFS: Record<string, string> = {
-  [OID.hmacWithSHA1]: 'SHA-1',
-  [OID.hmacWithSHA256]: 'SHA-256',
-  [OID.hmacWithSHA384]: 'SHA-384',
-  [OID.hmacWithSHA512]: 'SHA-512',
+  [PKCS_OID.hmacWithSHA1]: 'SHA-1',
+  [PKCS_OID.hmacWithSHA256]: 'SHA-256',
+  [PKCS_OID.hmacWithSHA384]: 'SHA-384',
+  [PKCS_OID.hmacWithSHA512]: 'SHA-512',
 }
-const CIPHERS: Record<string, number> = { [OID.aes128Cbc]: 128, [OID.aes192Cbc]: 192, [OID.aes256Cbc]: 256 }
+const CIPHERS: Record<string, number> = {
+  [PKCS_OID.aes128Cbc]: 128,
+  [PKCS_OID.aes192Cbc]: 192,
+  [PKCS_OID.aes256Cbc]: 256,
+}
 
 async function deriveAesKey(
   crypto: Crypto,
@@ -62,9 +66,16 @@ export async function pbes2Encrypt(
   const iv = crypto.getRandomValues(new Uint8Array(16))
   const key = await deriveAesKey(crypto, passphrase, salt, iterations, 'SHA-256', 256)
   const encrypted = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, bufferSource(data)))
-  const pbkdf2Params = sequence(octetString(salt), integer(iterations), sequence(oid(OID.hmacWithSHA256), nullValue()))
-  const pbes2Params = sequence(sequence(oid(OID.pbkdf2), pbkdf2Params), sequence(oid(OID.aes256Cbc), octetString(iv)))
-  return { algorithm: sequence(oid(OID.pbes2), pbes2Params), encrypted }
+  const pbkdf2Params = sequence(
+    octetString(salt),
+    integer(iterations),
+    sequence(oid(PKCS_OID.hmacWithSHA256), nullValue()),
+  )
+  const pbes2Params = sequence(
+    sequence(oid(PKCS_OID.pbkdf2), pbkdf2Params),
+    sequence(oid(PKCS_OID.aes256Cbc), octetString(iv)),
+  )
+  return { algorithm: sequence(oid(PKCS_OID.pbes2), pbes2Params), encrypted }
 }
 
 /**
@@ -93,10 +104,11 @@ interface Pbes2Parameters {
 
 function readPbes2(algorithm: DerNode): Pbes2Parameters {
   const [scheme, params] = sequenceOf(algorithm, 2) as [DerNode, DerNode]
-  if (readOid(scheme) !== OID.pbes2) throw new PkiFormatError('only PBES2-encrypted private keys are supported')
+  if (readOid(scheme) !== PKCS_OID.pbes2) throw new PkiFormatError('only PBES2-encrypted private keys are supported')
   const [kdf, cipher] = sequenceOf(params, 2) as [DerNode, DerNode]
   const [kdfOid, kdfParams] = sequenceOf(kdf, 2) as [DerNode, DerNode]
-  if (readOid(kdfOid) !== OID.pbkdf2) throw new PkiFormatError('only PBKDF2 is supported as the PBES2 key derivation')
+  if (readOid(kdfOid) !== PKCS_OID.pbkdf2)
+    throw new PkiFormatError('only PBKDF2 is supported as the PBES2 key derivation')
   const fields = sequenceOf(kdfParams, 2, 4)
   const salt = readOctetString(fields[0] as DerNode)
   const iterations = readSmallInteger(fields[1] as DerNode)
@@ -137,7 +149,7 @@ export function isEncryptedPkcs8(der: Uint8Array): boolean {
   try {
     const [algorithm, data] = sequenceOf(readSingle(der), 2) as [DerNode, DerNode]
     const [scheme] = sequenceOf(algorithm, 1, 2) as [DerNode]
-    return data.tag === 0x04 && readOid(scheme) === OID.pbes2
+    return data.tag === 0x04 && readOid(scheme) === PKCS_OID.pbes2
   } catch (e) {
     if (e instanceof PkiError) return false
     throw e

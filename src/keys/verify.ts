@@ -157,7 +157,10 @@ export function describeSpki(spki: Uint8Array): { publicKey: PublicKeyDescriptio
     const modulusLength = rsaModulusLength(key)
     return { publicKey: { algorithm: 'RSA', modulusLength }, usable: { family: 'RSA', modulusLength } }
   }
-  if (id === OID.ed25519) return { publicKey: { algorithm: 'Ed25519' }, usable: { family: 'Ed25519' } }
+  // RFC 8410 3: for Ed25519 the parameters MUST be absent; a key with any is described but not usable.
+  if (id === OID.ed25519) {
+    return { publicKey: { algorithm: 'Ed25519' }, usable: params === undefined ? { family: 'Ed25519' } : null }
+  }
   if (id === OID.ecPublicKey) {
     // RFC 5480 2.1.1: namedCurve is the only form allowed; implicitCurve and specifiedCurve have no curve OID.
     const curveOid = params?.tag === 0x06 ? readOid(params) : undefined
@@ -187,6 +190,9 @@ export function spkiAlgorithm(spki: Uint8Array): SpkiAlgorithm {
   if (usable) return usable
   if (publicKey.algorithm === 'ECDSA') {
     throw new PkiNotSupportedError(`unsupported elliptic curve ${publicKey.namedCurve ?? '(not a named curve)'}`)
+  }
+  if (publicKey.algorithm === 'Ed25519') {
+    throw new PkiFormatError('an Ed25519 key AlgorithmIdentifier has parameters (RFC 8410 section 3: absent)')
   }
   throw new PkiNotSupportedError(`unsupported public key algorithm ${publicKey.algorithm}`)
 }

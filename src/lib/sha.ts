@@ -1,7 +1,8 @@
 /**
  * SHA-256 and SHA-1 (FIPS 180-4), synchronous. WebCrypto's digest is asynchronous, and parseCertificate, parseCsr
- * and parseCrl are synchronous yet report fingerprints, so we hash ourselves. SHA-1 is here only because OpenSSL
- * (`openssl x509 -fingerprint`) and many consoles still show SHA-1 fingerprints; nothing is signed or trusted with it.
+ * and parseCrl are synchronous yet report fingerprints, so we hash ourselves. SHA-1 is here because OpenSSL
+ * (`openssl x509 -fingerprint`) and many consoles still show SHA-1 fingerprints, and for key identifiers (RFC 5280
+ * 4.2.1.2 method 1, cert/create.ts: an identifier, not a security property); nothing is signed or trusted with it.
  * Whole blocks are hashed straight from the input; only the last one or two padded blocks are copied.
  */
 

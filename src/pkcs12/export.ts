@@ -4,7 +4,7 @@
  * pkcs8ShroudedKeyBag (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC, RFC 8018), and an HMAC-SHA256 MAC.
  */
 import { readCertificate } from '../cert/read.ts'
-import { OID, oid } from '../der/oid.ts'
+import { oid, PKCS_OID } from '../der/oid.ts'
 import { bmpString, contextTag, integer, octetString, sequence, setOf, tlv } from '../der/writer.ts'
 import { PkiArgumentError, PkiKeyMismatchError } from '../errors.ts'
 import { importPrivateKey } from '../keys/import.ts'
@@ -52,7 +52,11 @@ function safeBag(type: string, value: Uint8Array, attributes: Uint8Array[]): Uin
 
 /** A certBag holding an X.509 certificate (RFC 7292 section 4.2.3). */
 function certBag(der: Uint8Array, attributes: Uint8Array[]): Uint8Array {
-  return safeBag(OID.certBag, sequence(oid(OID.x509Certificate), contextTag(0, true, octetString(der))), attributes)
+  return safeBag(
+    PKCS_OID.certBag,
+    sequence(oid(PKCS_OID.x509Certificate), contextTag(0, true, octetString(der))),
+    attributes,
+  )
 }
 
 function certificatesOf(text: string, field: string): Uint8Array[] {
@@ -126,24 +130,24 @@ export async function exportPkcs12(o: ExportPkcs12Options): Promise<Uint8Array> 
   }
 
   // PKCS#9 localKeyId: any octets equal on key and certificate; the certificate's SHA-1 is what OpenSSL uses.
-  const attributes = [attribute(OID.localKeyId, octetString(sha1(leaf)))]
-  if (o.friendlyName !== undefined) attributes.push(attribute(OID.friendlyName, bmpString(o.friendlyName)))
+  const attributes = [attribute(PKCS_OID.localKeyId, octetString(sha1(leaf)))]
+  if (o.friendlyName !== undefined) attributes.push(attribute(PKCS_OID.friendlyName, bmpString(o.friendlyName)))
 
   const certContents = sequence(certBag(leaf, attributes), ...chain.map((der) => certBag(der, [])))
   const encryptedCerts = await pbes2Encrypt(crypto, certContents, o.passphrase, iterations)
   // EncryptedData (RFC 2315 section 13, version 0): the ciphertext is [0] IMPLICIT OCTET STRING, primitive.
   const encryptedData = sequence(
     integer(0),
-    sequence(oid(OID.data), encryptedCerts.algorithm, tlv(0x80, encryptedCerts.encrypted)),
+    sequence(oid(PKCS_OID.data), encryptedCerts.algorithm, tlv(0x80, encryptedCerts.encrypted)),
   )
   const shroudedKey = await encryptPkcs8(crypto, pkcs8, o.passphrase, iterations)
-  const keyContents = sequence(safeBag(OID.pkcs8ShroudedKeyBag, shroudedKey, attributes))
+  const keyContents = sequence(safeBag(PKCS_OID.pkcs8ShroudedKeyBag, shroudedKey, attributes))
 
   const authSafe = sequence(
-    contentInfo(OID.encryptedData, encryptedData),
-    contentInfo(OID.data, octetString(keyContents)),
+    contentInfo(PKCS_OID.encryptedData, encryptedData),
+    contentInfo(PKCS_OID.data, octetString(keyContents)),
   )
   const macData = await writeMacData(crypto, authSafe, o.passphrase, iterations)
   // PFX (RFC 7292 section 4): version 3, the authSafe as a data ContentInfo, the MAC over its content.
-  return sequence(integer(3), contentInfo(OID.data, octetString(authSafe)), macData)
+  return sequence(integer(3), contentInfo(PKCS_OID.data, octetString(authSafe)), macData)
 }

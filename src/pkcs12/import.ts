@@ -4,7 +4,7 @@
  * RFC 7292 appendix C) is refused: WebCrypto has none of those ciphers.
  */
 import { readCertificate } from '../cert/read.ts'
-import { OID } from '../der/oid.ts'
+import { PKCS_OID } from '../der/oid.ts'
 import {
   children,
   type DerNode,
@@ -69,8 +69,8 @@ function readAttributes(node: DerNode | undefined): Bag {
     const [type, values] = sequenceOf(attr, 2) as [DerNode, DerNode]
     const [value] = sequenceOf(values, 1, Number.POSITIVE_INFINITY, 0x31) as [DerNode]
     const id = readOid(type)
-    if (id === OID.localKeyId) bag.localKeyId = readOctetString(value)
-    else if (id === OID.friendlyName) bag.friendlyName = readString(value)
+    if (id === PKCS_OID.localKeyId) bag.localKeyId = readOctetString(value)
+    else if (id === PKCS_OID.friendlyName) bag.friendlyName = readString(value)
   }
   return bag
 }
@@ -85,7 +85,7 @@ function checkScheme(algorithm: DerNode): void {
         're-export it with PBES2 (OpenSSL 3 defaults, or `openssl pkcs12 -export -keypbe AES-256-CBC -certpbe AES-256-CBC`)',
     )
   }
-  if (id !== OID.pbes2) throw new PkiNotSupportedError(`unsupported PKCS#12 encryption ${id}`)
+  if (id !== PKCS_OID.pbes2) throw new PkiNotSupportedError(`unsupported PKCS#12 encryption ${id}`)
 }
 
 async function readSafeContents(crypto: Crypto, der: Uint8Array, passphrase: string, found: Found): Promise<void> {
@@ -94,15 +94,15 @@ async function readSafeContents(crypto: Crypto, der: Uint8Array, passphrase: str
     const id = readOid(type)
     const inner = explicit(value)
     const attrs = readAttributes(attributes)
-    if (id === OID.keyBag) {
+    if (id === PKCS_OID.keyBag) {
       found.keys.push({ ...attrs, pkcs8: inner.bytes })
-    } else if (id === OID.pkcs8ShroudedKeyBag) {
+    } else if (id === PKCS_OID.pkcs8ShroudedKeyBag) {
       checkScheme(sequenceOf(inner, 2)[0] as DerNode)
       found.keys.push({ ...attrs, pkcs8: await decryptPkcs8(crypto, inner.bytes, passphrase) })
-    } else if (id === OID.certBag) {
+    } else if (id === PKCS_OID.certBag) {
       const [certType, certValue] = sequenceOf(inner, 2) as [DerNode, DerNode]
       // Only X.509 certificates (RFC 7292 4.2.3); an SDSI certificate is skipped, as OpenSSL does.
-      if (readOid(certType) === OID.x509Certificate)
+      if (readOid(certType) === PKCS_OID.x509Certificate)
         found.certs.push({ ...attrs, der: readOctetString(explicit(certValue)) })
     }
     // CRL, secret and nested SafeContents bags are not what this function returns: skipped.
@@ -130,7 +130,7 @@ async function readPfx(crypto: Crypto, der: Uint8Array, passphrase: string): Pro
   const [version, authSafe, macData] = sequenceOf(readSingle(der, 0x30), 2, 3) as [DerNode, DerNode, DerNode?]
   if (readSmallInteger(version) !== 3) throw new PkiFormatError('PKCS#12: PFX version must be 3')
   const [type, content] = sequenceOf(authSafe, 2) as [DerNode, DerNode]
-  if (readOid(type) !== OID.data) {
+  if (readOid(type) !== PKCS_OID.data) {
     throw new PkiNotSupportedError('only password-integrity PKCS#12 files are supported (not public-key integrity)')
   }
   const safe = readOctetString(explicit(content))
@@ -142,9 +142,9 @@ async function readPfx(crypto: Crypto, der: Uint8Array, passphrase: string): Pro
   for (const info of sequenceOf(readSingle(safe), 0, Number.POSITIVE_INFINITY)) {
     const [infoType, infoContent] = sequenceOf(info, 2) as [DerNode, DerNode]
     const id = readOid(infoType)
-    if (id === OID.data) {
+    if (id === PKCS_OID.data) {
       await readSafeContents(crypto, readOctetString(explicit(infoContent)), passphrase, found)
-    } else if (id === OID.encryptedData) {
+    } else if (id === PKCS_OID.encryptedData) {
       // EncryptedData (RFC 2315 13): version, EncryptedContentInfo { type, algorithm, [0] IMPLICIT ciphertext }.
       const [, encryptedContentInfo] = sequenceOf(explicit(infoContent), 2, 3) as [DerNode, DerNode]
       const [, algorithm, ciphertext] = sequenceOf(encryptedContentInfo, 3) as [DerNode, DerNode, DerNode]

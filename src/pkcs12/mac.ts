@@ -2,7 +2,7 @@
  * The PKCS#12 integrity MAC (RFC 7292 section 5.1 and appendix B): HMAC over the AuthenticatedSafe with a key from
  * the PKCS#12 key derivation function. OpenSSL 3 writes HMAC-SHA256; we read SHA-1 and SHA-2 MACs.
  */
-import { OID, oid } from '../der/oid.ts'
+import { oid, PKCS_OID } from '../der/oid.ts'
 import { type DerNode, readOctetString, readOid, readSmallInteger, sequenceOf } from '../der/reader.ts'
 import { integer, nullValue, octetString, sequence } from '../der/writer.ts'
 import { PkiArgumentError, PkiFormatError, PkiNotSupportedError } from '../errors.ts'
@@ -16,10 +16,10 @@ export const MAX_PKCS12_ITERATIONS = 1_000_000
 
 /** Hash name, output length u and block length v (RFC 7292 B.2) of the MAC digests we read. */
 const HASHES: Record<string, { name: string; u: number; v: number }> = {
-  [OID.sha1]: { name: 'SHA-1', u: 20, v: 64 },
-  [OID.sha256]: { name: 'SHA-256', u: 32, v: 64 },
-  [OID.sha384]: { name: 'SHA-384', u: 48, v: 128 },
-  [OID.sha512]: { name: 'SHA-512', u: 64, v: 128 },
+  [PKCS_OID.sha1]: { name: 'SHA-1', u: 20, v: 64 },
+  [PKCS_OID.sha256]: { name: 'SHA-256', u: 32, v: 64 },
+  [PKCS_OID.sha384]: { name: 'SHA-384', u: 48, v: 128 },
+  [PKCS_OID.sha512]: { name: 'SHA-512', u: 64, v: 128 },
 }
 
 /** The RFC 7292 B.2 diversifier ID for MAC keys. */
@@ -102,8 +102,15 @@ export async function writeMacData(
 ): Promise<Uint8Array> {
   // RFC 7292 section 4 recommends a salt at least as long as the hash output; OpenSSL uses 8 octets, we use 16.
   const salt = crypto.getRandomValues(new Uint8Array(16))
-  const mac = await hmac(crypto, HASHES[OID.sha256] as (typeof HASHES)[string], passphrase, salt, iterations, authSafe)
-  const digestInfo = sequence(sequence(oid(OID.sha256), nullValue()), octetString(mac))
+  const mac = await hmac(
+    crypto,
+    HASHES[PKCS_OID.sha256] as (typeof HASHES)[string],
+    passphrase,
+    salt,
+    iterations,
+    authSafe,
+  )
+  const digestInfo = sequence(sequence(oid(PKCS_OID.sha256), nullValue()), octetString(mac))
   return sequence(digestInfo, octetString(salt), integer(iterations))
 }
 
@@ -127,7 +134,8 @@ export async function verifyMacData(
   const [algorithm, digestNode] = sequenceOf(digestInfo, 2) as [DerNode, DerNode]
   const [hashOid] = sequenceOf(algorithm, 1, 2) as [DerNode]
   const id = readOid(hashOid)
-  if (id === OID.pbmac1) throw new PkiNotSupportedError('PBMAC1-protected PKCS#12 files (RFC 9579) are not supported')
+  if (id === PKCS_OID.pbmac1)
+    throw new PkiNotSupportedError('PBMAC1-protected PKCS#12 files (RFC 9579) are not supported')
   const hash = HASHES[id]
   if (!hash) throw new PkiNotSupportedError(`unsupported PKCS#12 MAC digest ${id}`)
   if (iterations < 1 || iterations > MAX_PKCS12_ITERATIONS) {

@@ -35,7 +35,7 @@ import {
 } from '../../src/index.ts'
 import { KEY_TYPE_SPECS } from '../../src/keys/types.ts'
 import { bufferSource } from '../../src/lib/bytes.ts'
-import { deepEqual, equal, rejects } from '../assert.ts'
+import { deepEqual, equal, ok, rejects } from '../assert.ts'
 import { suite } from '../harness.ts'
 import { signingContextForTests } from './ca-helpers.ts'
 
@@ -194,6 +194,27 @@ export default suite('ca limits', (test) => {
       (await revokeCertificate(root, '0102')).revoked.map((r) => r.serialNo),
       ['01:02'],
     )
+  })
+
+  test('serials are 16 content octets, positive without a sign octet, a first octet of zero drawn again', () => {
+    // Draws: first octet 0x80 (cleared to 00: drawn again), then 0x00, then 0xff (cleared to 7f: kept).
+    const draws = [0x80, 0x00, 0xff]
+    const scripted = {
+      getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+        const bytes = array as unknown as Uint8Array
+        bytes.fill(0x80)
+        bytes[0] = draws.shift() as number
+        return array
+      },
+    } as Crypto
+    const serial = randomSerial(scripted)
+    equal(serial.length, 16)
+    equal(serial[0], 0x7f)
+    equal(draws.length, 0)
+    for (let i = 0; i < 200; i++) {
+      const fresh = randomSerial(crypto)
+      ok(fresh.length === 16 && (fresh[0] as number) > 0 && (fresh[0] as number) < 0x80, 'a 16-octet positive serial')
+    }
   })
 
   test('times a certificate cannot carry are argument errors, not RangeErrors', async () => {

@@ -163,12 +163,48 @@ export default suite('csr', (test) => {
     await rejects(createCsr({} as CryptoKeyPair, { commonName: 'x' }), { name: 'TypeError' } as never)
   })
 
+  test('an Ed25519 key with algorithm parameters is refused, however well it signed (RFC 8410 3)', async () => {
+    const keys = await generateKeyPair('Ed25519')
+    const raw = await crypto.subtle.exportKey('raw', keys.publicKey)
+    // The same key with NULL parameters after the OID: the form RFC 8410 forbids.
+    const spki = sequence(sequence(oid(OID.ed25519), tlv(TAG.NULL, new Uint8Array(0))), bitString(new Uint8Array(raw)))
+    const name = sequence(setOf([sequence(oid(OID.commonName), utf8String('params.example'))]))
+    const info = sequence(integer(0), name, spki, contextTag(0, true))
+    const signature = await crypto.subtle.sign('Ed25519', keys.privateKey, bufferSource(info))
+    const der = sequence(info, sequence(oid(OID.ed25519)), bitString(new Uint8Array(signature)))
+    await rejects(verifyCsr(der), { code: 'ERR_PKI_FORMAT' })
+    equal(parseCsr(der).keyType, null)
+  })
+
   test('halves of two different key pairs are a key mismatch', async () => {
     const a = await generateKeyPair('EC256')
     const b = await generateKeyPair('EC256')
     await rejects(createCsr({ privateKey: a.privateKey, publicKey: b.publicKey }, { commonName: 'x' }), {
       code: 'ERR_PKI_KEY_MISMATCH',
     })
+  })
+
+  test('halves of different key types (RSA private, EC public) are a key mismatch, not a raw WebCrypto error', async () => {
+    const rsa = await generateKeyPair('RSA2048')
+    const ec = await generateKeyPair('EC256')
+    await rejects(createCsr({ privateKey: rsa.privateKey, publicKey: ec.publicKey }, { commonName: 'x' }), {
+      code: 'ERR_PKI_KEY_MISMATCH',
+    })
+  })
+
+  test("a pair's public key imported without 'verify', or bound to another hash, still makes a CSR", async () => {
+    for (const [keyType, params] of [
+      ['EC256', { name: 'ECDSA', namedCurve: 'P-256' }],
+      ['RSA2048', { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' }],
+    ] as const) {
+      const keys = await generateKeyPair(keyType)
+      const spki = await exportPublicKey(keys.publicKey, { format: 'der' })
+      const usages: KeyUsage[] = keyType === 'EC256' ? [] : ['verify']
+      const publicKey = await crypto.subtle.importKey('spki', bufferSource(spki), params, true, usages)
+      const csr = await createCsr({ privateKey: keys.privateKey, publicKey }, { commonName: 'restricted.example' })
+      await verifyCsr(csr)
+      equal(parseCsr(csr).subject.commonName, 'restricted.example')
+    }
   })
 
   test('the two halves of a pair swapped, or a public key that cannot be exported, are argument errors', async () => {

@@ -75,6 +75,8 @@ function collidingCrypto(): { crypto: Crypto; repeat: (times: number) => void } 
   const base = globalThis.crypto
   let left = 0
   const fixed = base.getRandomValues(new Uint8Array(16))
+  // A first octet randomSerial keeps as drawn (it draws again for one that is zero once the high bit is cleared).
+  fixed[0] = 0x42
   const crypto = {
     subtle: base.subtle,
     randomUUID: () => base.randomUUID(),
