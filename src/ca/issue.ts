@@ -20,7 +20,7 @@ import { encodePem } from '../pem/index.ts'
 import type { CaStore } from '../store/types.ts'
 import { assertActive, assertValidAt, checkCaRecord, runtime, validity } from './options.ts'
 import { type StoreOption, storeOption } from './persist.ts'
-import { readRequest } from './request.ts'
+import { startRequest } from './request.ts'
 import { issuedSettings } from './settings.ts'
 import { type CaContext, caContext } from './signer.ts'
 import type { CertificateAuthority, IssuedCertificate, Runtime } from './types.ts'
@@ -144,6 +144,7 @@ async function issue(
   period: unknown,
   field: string,
   store: CaStore | undefined,
+  ready?: Promise<void>,
 ): Promise<Omit<IssuedCertificate, 'privateKey'>> {
   const { notBefore, notAfter } = validity(at, period, context.validUntil)
   const subject = applyProfile(profile, requested, field)
@@ -176,6 +177,7 @@ async function issue(
         ...issuedSettings(ca.settings),
       },
       context.signer,
+      ready,
     )
     const issued = {
       certificate: encodePem('CERTIFICATE', der),
@@ -291,22 +293,31 @@ export async function signCsr(
   const store = storeOption(o)
   const profile = checkProfile(o?.profile)
   const { issuer, context } = await signingCa(crypto, ca, at, store)
-  const request = await readRequest(crypto, csr)
-  const subject: Subject = {
-    entries: request.subjectEntries,
-    dnsNames: request.dnsNames.map((d) => {
-      const name = normalizeDnsName(d, { wildcard: true })
-      if (!name) throw new PkiArgumentError('csr', `the CSR asks for an invalid DNS name ${JSON.stringify(d)}`)
-      return name
-    }),
-    emails: request.emails.map((e) => {
-      const mailbox = normalizeEmail(e)
-      if (!mailbox) throw new PkiArgumentError('csr', `the CSR asks for an invalid e-mail address ${JSON.stringify(e)}`)
-      return mailbox
-    }),
-    ips: request.ips,
-    spki: request.spki,
-    keyType: request.keyType,
+  // The CSR's signature is checked while the certificate is written; nothing is signed before it verifies.
+  const { request, verified } = await startRequest(crypto, csr)
+  try {
+    const subject: Subject = {
+      entries: request.subjectEntries,
+      dnsNames: request.dnsNames.map((d) => {
+        const name = normalizeDnsName(d, { wildcard: true })
+        if (!name) throw new PkiArgumentError('csr', `the CSR asks for an invalid DNS name ${JSON.stringify(d)}`)
+        return name
+      }),
+      emails: request.emails.map((e) => {
+        const mailbox = normalizeEmail(e)
+        if (!mailbox) {
+          throw new PkiArgumentError('csr', `the CSR asks for an invalid e-mail address ${JSON.stringify(e)}`)
+        }
+        return mailbox
+      }),
+      ips: request.ips,
+      spki: request.spki,
+      keyType: request.keyType,
+    }
+    return await issue(crypto, at, issuer, context, subject, profile, o?.period ?? 365, 'csr', store, verified)
+  } catch (e) {
+    // A CSR whose signature does not verify is refused as such, whatever else is wrong with it.
+    await verified
+    throw e
   }
-  return issue(crypto, at, issuer, context, subject, profile, o?.period ?? 365, 'csr', store)
 }

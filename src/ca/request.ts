@@ -2,7 +2,7 @@
  * The lean reading of a CSR on the issuing path: strict DER, proof of possession, and the parts a certificate
  * takes from it (subject as given, SANs, key). No rich reader is involved, so issuance stays sign-bound.
  */
-import { checkCsrSignature, csrDer, readCsrBody } from '../csr/parse.ts'
+import { type CsrBody, csrDer, readCsrBody, startCsrCheck } from '../csr/parse.ts'
 import { OID } from '../der/oid.ts'
 import { readSingle } from '../der/reader.ts'
 import { PkiArgumentError } from '../errors.ts'
@@ -30,8 +30,35 @@ export interface CertificateRequest {
  * const request = await readRequest(crypto, csrPem)
  */
 export async function readRequest(crypto: Crypto, input: string | Uint8Array): Promise<CertificateRequest> {
+  const { request, verified } = await startRequest(crypto, input)
+  await verified
+  return request
+}
+
+/**
+ * {@link readRequest} in two steps: resolves with the request once its signature check is handed to WebCrypto, and
+ * `verified`, which settles when the check does. signCsr writes the certificate while WebCrypto verifies, and signs
+ * only once `verified` resolves. When the CSR is also wrong in another way, the signature's error wins, as it would
+ * had the check come first.
+ *
+ * @example
+ * const { request, verified } = await startRequest(crypto, csrPem)
+ */
+export async function startRequest(
+  crypto: Crypto,
+  input: string | Uint8Array,
+): Promise<{ request: CertificateRequest; verified: Promise<void> }> {
   const body = readCsrBody(csrDer(input as string))
-  await checkCsrSignature(crypto, body)
+  const { verified } = await startCsrCheck(crypto, body)
+  try {
+    return { request: requestOf(body), verified }
+  } catch (e) {
+    await verified
+    throw e
+  }
+}
+
+function requestOf(body: CsrBody): CertificateRequest {
   const keyType = keyTypeOfSpki(spkiAlgorithm(body.spki))
   if (!keyType) {
     throw new PkiArgumentError(

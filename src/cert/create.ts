@@ -83,11 +83,17 @@ function extensionsOf(t: CertificateTemplate, subjectKeyId: Uint8Array, issuerKe
  * - `subjectKeyId` (computed from `publicKey` when absent) and the authority key identifier from `signer.keyId`;
  * - `dnsNames`, `emails`, `ips`, `uris` (subjectAltName, critical when the subject is empty);
  * - `nameConstraints` (critical, CAs only), `crlUrls`, `ocspUrl` / `caIssuersUrl`, `policies`.
+ * With `ready`, nothing is signed before it resolves (and nothing at all if it rejects).
  *
  * @example
  * const der = await createCertificate(crypto, template, caSigner)
  */
-export async function createCertificate(crypto: Crypto, t: CertificateTemplate, signer: Signer): Promise<Uint8Array> {
+export async function createCertificate(
+  crypto: Crypto,
+  t: CertificateTemplate,
+  signer: Signer,
+  ready?: Promise<void>,
+): Promise<Uint8Array> {
   const subjectKeyId = t.subjectKeyId ?? keyIdentifier(t.publicKey)
   const tbs = sequence(
     VERSION_3,
@@ -99,6 +105,8 @@ export async function createCertificate(crypto: Crypto, t: CertificateTemplate, 
     t.publicKey,
     contextTag(3, true, sequence(...extensionsOf(t, subjectKeyId, signer.keyId))),
   )
+  // Written first, signed only once `ready` resolves: signCsr's check of the CSR signature runs meanwhile.
+  await ready
   const signature = await signBytes(crypto, signer.spec, signer.privateKey, tbs)
   await checkSignature(crypto, signer, tbs, signature)
   return sequence(tbs, signer.spec.signatureAlgorithm, bitString(signature))

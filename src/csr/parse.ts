@@ -18,7 +18,7 @@ import { type Fingerprints, fingerprints } from '../inspect/fingerprint.ts'
 import { keyTypeAndSize } from '../inspect/keys.ts'
 import { nameInfo } from '../inspect/name.ts'
 import type { KeyType } from '../keys/types.ts'
-import { describeSpki, type PublicKeyDescription, verifySignature } from '../keys/verify.ts'
+import { describeSpki, type PublicKeyDescription, startVerification } from '../keys/verify.ts'
 import { checkSize, MAX_DER_BYTES, MAX_PEM_CHARS } from '../lib/limits.ts'
 import type { SubjectFields } from '../names/decode.ts'
 import { type GeneralNameInfo, namesOf } from '../names/general.ts'
@@ -198,11 +198,35 @@ export function readCsrBody(der: Uint8Array): CsrBody {
  * await checkCsrSignature(crypto, body)
  */
 export async function checkCsrSignature(crypto: Crypto, body: CsrBody): Promise<void> {
-  try {
-    await verifySignature(crypto, body.spki, body.signatureAlgorithm, body.info.bytes, body.signature)
-  } catch (e) {
+  await (await startCsrCheck(crypto, body)).verified
+}
+
+/**
+ * {@link checkCsrSignature} in two steps (see startVerification in keys/verify.ts): resolves once the check is handed
+ * to WebCrypto, with `verified` settling on its answer. signCsr writes the certificate meanwhile and signs only
+ * after `verified` resolves.
+ *
+ * @example
+ * const { verified } = await startCsrCheck(crypto, body)
+ */
+export async function startCsrCheck(crypto: Crypto, body: CsrBody): Promise<{ verified: Promise<void> }> {
+  const asSignatureError = (e: unknown): never => {
     if (e instanceof PkiError) throw e
     throw new PkiSignatureError('the CSR signature cannot be verified', { cause: e })
+  }
+  try {
+    const { verified } = await startVerification(
+      crypto,
+      body.spki,
+      body.signatureAlgorithm,
+      body.info.bytes,
+      body.signature,
+    )
+    const mapped = verified.catch(asSignatureError)
+    mapped.catch(() => undefined)
+    return { verified: mapped }
+  } catch (e) {
+    return asSignatureError(e)
   }
 }
 

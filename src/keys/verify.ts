@@ -263,6 +263,27 @@ export async function verifySignature(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<void> {
+  await (await startVerification(crypto, spki, signatureAlgorithm, data, signature)).verified
+}
+
+/**
+ * {@link verifySignature} in two steps: resolves once the key is imported and the verification handed to WebCrypto,
+ * with `verified`, which settles when WebCrypto answers (PkiSignatureError if it says no). The caller can work
+ * while WebCrypto's threads verify; `verified` is already observed, so leaving it unawaited after an error of the
+ * caller's own raises no unhandled rejection. Errors found before that (algorithm, key, encoding) reject at once.
+ *
+ * @example
+ * const { verified } = await startVerification(crypto, spkiDer, sigAlgNode, tbsBytes, signatureBytes)
+ * const tbs = buildTbs() // meanwhile
+ * await verified
+ */
+export async function startVerification(
+  crypto: Crypto,
+  spki: Uint8Array,
+  signatureAlgorithm: DerNode,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<{ verified: Promise<void> }> {
   const algorithm = signatureAlgorithmOf(signatureAlgorithm)
   let keyDer = spki
   let importParams: Algorithm
@@ -298,14 +319,23 @@ export async function verifySignature(
   } catch (e) {
     throw new PkiFormatError('the public key cannot be imported', { cause: e })
   }
-  let ok: boolean
+  let answer: Promise<boolean>
   try {
-    ok = await crypto.subtle.verify(verifyParams, publicKey, bufferSource(sig), bufferSource(data))
+    answer = crypto.subtle.verify(verifyParams, publicKey, bufferSource(sig), bufferSource(data))
   } catch (e) {
-    // A salt length the key cannot hold, say: a signature that cannot verify, not a crash.
-    throw new PkiSignatureError('the signature cannot be verified with this key', { cause: e })
+    answer = Promise.reject(e)
   }
-  if (!ok) throw new PkiSignatureError('the signature does not verify')
+  const verified = answer.then(
+    (ok) => {
+      if (!ok) throw new PkiSignatureError('the signature does not verify')
+    },
+    (e: unknown) => {
+      // A salt length the key cannot hold, say: a signature that cannot verify, not a crash.
+      throw new PkiSignatureError('the signature cannot be verified with this key', { cause: e })
+    },
+  )
+  verified.catch(() => undefined)
+  return { verified }
 }
 
 /**

@@ -286,13 +286,43 @@ export default suite('ca', (test) => {
     )
   })
 
-  test('a CSR with a bad signature is refused before anything is signed', async () => {
-    const root = await createRootCa({ subject: { commonName: 'Sig Root' } })
-    const csr = der(await createCsr(await generateKeyPair(), { commonName: 'sig.example' }))
-    const bad = csr.slice()
-    bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1
-    await rejects(signCsr(root, encodePem('CERTIFICATE REQUEST', bad)), { code: 'ERR_PKI_SIGNATURE' })
-    await rejects(signSubordinateCa(root, bad), { code: 'ERR_PKI_SIGNATURE' })
+  test('a CSR with a bad signature is refused before anything is signed, whatever else is wrong with it', async () => {
+    const root = await createRootCa({
+      subject: { commonName: 'Sig Root' },
+      nameConstraints: { excludedDns: ['forbidden.example'] },
+    })
+    // Counts the signatures made with the CA's key: signCsr writes the certificate while the CSR check runs.
+    let signs = 0
+    const counting = {
+      subtle: new Proxy(crypto.subtle, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target)
+          if (typeof value !== 'function') return value
+          return (...args: unknown[]) => {
+            if (property === 'sign') signs++
+            return value.apply(target, args)
+          }
+        },
+      }),
+      getRandomValues: crypto.getRandomValues.bind(crypto),
+    } as unknown as Crypto
+    for (const commonName of ['sig.example', 'forbidden.example']) {
+      const csr = der(await createCsr(await generateKeyPair(), { commonName }))
+      const bad = csr.slice()
+      bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1
+      // forbidden.example is also excluded by the CA's name constraints: the signature is what is reported.
+      await rejects(signCsr(root, encodePem('CERTIFICATE REQUEST', bad), { crypto: counting }), {
+        code: 'ERR_PKI_SIGNATURE',
+      })
+      await rejects(signSubordinateCa(root, bad, { crypto: counting }), { code: 'ERR_PKI_SIGNATURE' })
+    }
+    equal(signs, 0)
+    // The same CSR signed properly is refused for its name, and a good one is signed once.
+    const forbidden = await createCsr(await generateKeyPair(), { commonName: 'forbidden.example' })
+    await rejects(signCsr(root, forbidden, { crypto: counting }), { code: 'ERR_PKI_ARGUMENT', field: 'csr' })
+    equal(signs, 0)
+    await signCsr(root, await createCsr(await generateKeyPair(), { commonName: 'ok.example' }), { crypto: counting })
+    equal(signs, 1)
   })
 
   test('pathLen and name constraints of the issuer are enforced', async () => {
