@@ -33,6 +33,12 @@ export interface MeasureOptions {
   warmupMs?: number
   /** The fewest runs per round (default 5); lower it for operations that take a second each. */
   minIterations?: number
+  /**
+   * Collects garbage before each variant's round, where the runtime allows it: each round then starts from a clean
+   * heap and pays for its own garbage only, not for what the variant before it left (a library that allocates
+   * heavily otherwise slows whichever variant follows it).
+   */
+  collect?: () => void
 }
 
 async function timeLoop(run: () => Promise<unknown>, iterations: number): Promise<number> {
@@ -83,6 +89,7 @@ export async function measure(variants: Variant[], o: MeasureOptions = {}): Prom
       const i = (k + r) % variants.length
       const n = iterations[i] as number
       const v = variants[i] as Variant
+      o.collect?.()
       const ms = await timeLoop(v.run, n)
       ;(samples[i] as number[]).push(ms / n / (v.perRun ?? 1))
     }

@@ -263,19 +263,26 @@ interface IssuanceResult {
   concurrent: Timing[]
 }
 
-async function issuance(log: Log, s: Setup, forgeCa?: ForgeCa): Promise<IssuanceResult> {
+async function issuance(log: Log, gc: (() => void) | undefined, s: Setup, forgeCa?: ForgeCa): Promise<IssuanceResult> {
   const { variants, notes } = await issuanceVariants(s, forgeCa)
   const label = `signCsr, ${s.caKeyType} CA, ${s.csrKeyType} CSR`
-  const sequential = await measure(variants, { rounds: ROUNDS, roundMs: 400, warmupMs: 300 })
+  const collect = gc ? { collect: gc } : {}
+  const sequential = await measure(variants, { rounds: ROUNDS, roundMs: 400, warmupMs: 300, ...collect })
   const [ours, bare] = sequential as [Timing, Timing]
-  report(log, `${label}, one at a time (median of ${ROUNDS} interleaved rounds)`, sequential, bare, ours)
+  const clean = gc ? ', each from a collected heap' : ''
+  report(log, `${label}, one at a time (median of ${ROUNDS} interleaved rounds${clean})`, sequential, bare, ours)
   log(notes)
   // node-forge is synchronous: nothing is gained from requests in flight, so it is left out there.
-  const concurrent = await measure(variants.slice(0, 4).map(inFlight), { rounds: 5, roundMs: 400, minIterations: 2 })
+  const concurrent = await measure(variants.slice(0, 4).map(inFlight), {
+    rounds: 5,
+    roundMs: 400,
+    minIterations: 2,
+    ...collect,
+  })
   const [cOurs, cBare] = concurrent as [Timing, Timing]
   report(
     log,
-    `${label}, ${IN_FLIGHT} requests in flight (median of 5 rounds; ms per certificate)`,
+    `${label}, ${IN_FLIGHT} requests in flight (median of 5 rounds${clean}; ms per certificate)`,
     concurrent,
     cBare,
     cOurs,
@@ -696,8 +703,8 @@ export async function runBench(host: BenchHost): Promise<void> {
   const started = performance.now()
   log(`pocket-ca bench: ${host.platform}`)
 
-  const ec = await issuance(log, await setup('EC256', 'EC256'))
-  const rsa = await issuance(log, await setup('RSA2048', 'RSA2048'), forgeRootCa('Bench forge CA'))
+  const ec = await issuance(log, host.gc, await setup('EC256', 'EC256'))
+  const rsa = await issuance(log, host.gc, await setup('RSA2048', 'RSA2048'), forgeRootCa('Bench forge CA'))
   await signatureFloor(log)
   await keyGeneration(log)
   await csrCreation(log, 'EC256')
