@@ -49,7 +49,7 @@ const EMPTY_NAME = Uint8Array.of(0x30, 0x00)
  */
 export function keyIdentifier(spki: Uint8Array): Uint8Array {
   // Hashed here, not with crypto.subtle.digest: ~2 us for a key's few blocks against a round trip to WebCrypto's
-  // worker threads on every issuance (bench/index.ts).
+  // worker threads on every issuance (npm run bench).
   return sha1(subjectPublicKeyBits(spki))
 }
 
