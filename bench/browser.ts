@@ -5,61 +5,28 @@
  * Chromium through playwright-core and forwards every console line of the page to stdout as it comes. Exits non-zero
  * on a page error, a crash, a failure the page reports, or after TIMEOUT_MS.
  *
- * Chromium: `$CHROMIUM_PATH`, else `chromium` (then `chromium-browser`) on PATH. BENCH_MEMORY_N sets the memory
+ * Chromium: as the browser tests find it (test/browser/chromium.ts). BENCH_MEMORY_N sets the memory
  * loop's length as for `npm run bench` (default 100,000). Run from the repository root (npm does).
  */
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { build } from 'esbuild'
 import { type Browser, chromium } from 'playwright-core'
+import { CHROMIUM_ARGS, findChromium } from '../test/browser/chromium.ts'
 import { DONE, FAILED } from './protocol.ts'
 
 /** Generous: the Node run takes about 2.5 minutes, and node-forge makes its RSA keys in JavaScript in a page. */
 const TIMEOUT_MS = 20 * 60_000
 const CACHE = 'node_modules/.cache/pocket-ca-bench-browser'
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--js-flags=--expose-gc',
-  '--enable-precise-memory-info',
-]
+const LAUNCH_ARGS = [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info']
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>pocket-ca bench</title></head>
 <body><script type="module" src="/page.js"></script></body></html>
 `
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** `$CHROMIUM_PATH`, else the first `chromium` or `chromium-browser` on PATH; an error saying how to get one. */
-function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv
-    throw new Error(`CHROMIUM_PATH=${fromEnv} is not an executable file`)
-  }
-  for (const name of ['chromium', 'chromium-browser']) {
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (dir && isExecutable(join(dir, name))) return join(dir, name)
-    }
-  }
-  throw new Error('no Chromium on PATH: install Debian\'s "chromium" package or set CHROMIUM_PATH')
-}
 
 /** Bundles the page script and writes it with the HTML page into `dir`. */
 async function writePage(dir: string): Promise<void> {

@@ -5,58 +5,16 @@
  *
  * Chromium: `$CHROMIUM_PATH`, else /usr/bin/chromium, else `chromium` / `chromium-browser` on PATH.
  */
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { SourceMap } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { basename, delimiter, dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { repoRoot } from '../node/testdata.ts'
-
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/**
- * The Chromium executable to test with, or an error that says how to get one.
- *
- * @example
- * const executablePath = findChromium() // '/usr/bin/chromium'
- */
-export function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return fromEnv
-    throw new Error(`CHROMIUM_PATH=${fromEnv} is not an executable file`)
-  }
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium'
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      if (dir && isExecutable(join(dir, name))) return join(dir, name)
-    }
-  }
-  throw new Error(
-    'no Chromium found for the browser tests: install Debian\'s "chromium" package ' +
-      '(apt-get install chromium) or set CHROMIUM_PATH to a Chromium executable',
-  )
-}
+import { CHROMIUM_ARGS, findChromium } from './chromium.ts'
 
 /** A page script bundled by {@link bundleScript}. */
 export interface Bundle {
@@ -195,7 +153,7 @@ export async function launchChromium(): Promise<LaunchedChromium> {
     const browser = await chromium.launch({
       executablePath,
       headless: true,
-      args: LAUNCH_ARGS,
+      args: [...CHROMIUM_ARGS],
       env: { ...process.env, TMPDIR: tmp },
       timeout: 60_000,
     })
